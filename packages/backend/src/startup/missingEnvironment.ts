@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import yaml from 'yaml';
+
+/** A config value that names an environment variable nobody has set. */
+export interface MissingEnvironmentVariable {
+  /** Dotted path of the setting, e.g. `backend.database.connection.password`. */
+  setting: string;
+  /** The environment variable the setting reads. */
+  variable: string;
+  /** The config file that holds the setting. */
+  file: string;
+}
+
+const SUBSTITUTION = /(?<!\$)\$\{([^{}]*)\}/g;
+
+function walk(
+  value: unknown,
+  path: string[],
+  visit: (path: string[], value: string) => void,
+) {
+  if (typeof value === 'string') {
+    visit(path, value);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => walk(item, [...path, String(i)], visit));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      walk(item, [...path, key], visit);
+    }
+  }
+}
+
+/**
+ * Lists every `${VAR}` in the given config files whose variable is unset or
+ * empty and has no `${VAR:-fallback}`. Backstage silently drops such values,
+ * which surfaces much later as a confusing failure of whatever reads them.
+ */
+export function findMissingEnvironment(
+  files: string[],
+  env: NodeJS.ProcessEnv,
+): MissingEnvironmentVariable[] {
+  const missing: MissingEnvironmentVariable[] = [];
+  for (const file of files) {
+    const docs = yaml.parse(fs.readFileSync(file, 'utf8'));
+    walk(docs, [], (path, value) => {
+      for (const match of value.matchAll(SUBSTITUTION)) {
+        const expression = match[1];
+        if (expression.includes(':-')) {
+          continue;
+        }
+        const variable = expression.trim();
+        if (!env[variable]) {
+          missing.push({ setting: path.join('.'), variable, file });
+        }
+      }
+    });
+  }
+  return missing;
+}
+
+/** The `--config` files a backend was started with, in order. */
+export function configFilesFromArgv(argv: string[]): string[] {
+  const files: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg === '--config' && argv[i + 1]) {
+      files.push(argv[i + 1]);
+    } else if (arg.startsWith('--config=')) {
+      files.push(arg.slice('--config='.length));
+    }
+  });
+  return files;
+}

@@ -1,0 +1,48 @@
+import { ConfigReader } from '@backstage/config';
+import { loadConfig } from '@backstage/config-loader';
+import { probeDatabase } from './databaseProbe';
+import {
+  configFilesFromArgv,
+  findMissingEnvironment,
+} from './missingEnvironment';
+
+/**
+ * Checks what would otherwise fail late and obscurely: environment variables
+ * the config files need, and a database nobody can reach. Resolves with
+ * nothing, or rejects with a message that names the setting to fix.
+ */
+export async function verifyStartup(
+  argv: string[] = process.argv,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const files = configFilesFromArgv(argv).filter(
+    file => !/^https?:\/\//.test(file),
+  );
+  const missing = findMissingEnvironment(files, env);
+  if (missing.length > 0) {
+    const lines = missing.map(
+      m => `  ${m.setting} needs environment variable ${m.variable} (${m.file})`,
+    );
+    throw new Error(
+      `Configuration is incomplete, set these environment variables:\n${lines.join(
+        '\n',
+      )}`,
+    );
+  }
+
+  // Without --config the backend runs on the embedded SQLite defaults.
+  if (files.length === 0) {
+    return;
+  }
+  const { appConfigs } = await loadConfig({
+    configRoot: process.cwd(),
+    configTargets: files.map(path => ({ path })),
+  });
+  const config = ConfigReader.fromConfigs(appConfigs);
+  const database = await probeDatabase(config, 10_000);
+  if (!database.ok) {
+    throw new Error(
+      `Cannot reach the database in backend.database.connection (${database.target}): ${database.reason}`,
+    );
+  }
+}
