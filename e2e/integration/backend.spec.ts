@@ -1,0 +1,188 @@
+import { expect, test } from '@playwright/test';
+import path from 'node:path';
+import {
+  BackendProcess,
+  guestToken,
+  listenConfig,
+  spawnBackend,
+  waitUntilReady,
+} from '../support/backend';
+import { repoRoot, scratchDir, writeConfig } from '../support/paths';
+import { freePort, waitFor, answers } from '../support/ports';
+import { PostgresCluster, startPostgres } from '../support/postgres';
+
+const appConfig = path.join(repoRoot, 'app-config.yaml');
+const productionConfig = path.join(repoRoot, 'app-config.production.yaml');
+
+let postgres: PostgresCluster;
+let dir: string;
+
+test.beforeAll(async () => {
+  dir = scratchDir('integration');
+  postgres = await startPostgres(dir);
+});
+
+test.afterAll(() => postgres?.destroy());
+
+async function catalogNames(baseUrl: string, token: string, kind: string) {
+  const res = await fetch(
+    `${baseUrl}/api/catalog/entities/by-query?filter=kind=${kind}&fields=metadata.name`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  expect(res.status).toBe(200);
+  const body = await res.json();
+  return body.items.map((e: { metadata: { name: string } }) => e.metadata.name);
+}
+
+/** Entity providers ingest asynchronously; wait (bounded) for the portal's own entities. */
+async function expectPortalCatalog(baseUrl: string) {
+  const token = await guestToken(baseUrl);
+  await waitFor('the catalog to ingest catalog-info.yaml', async () => {
+    const names = await catalogNames(baseUrl, token, 'component');
+    return names.includes('portal-app') && names.includes('portal-backend');
+  });
+  expect(await catalogNames(baseUrl, token, 'system')).toEqual([
+    'developer-portal',
+  ]);
+  expect(await catalogNames(baseUrl, token, 'group')).toContain(
+    'platform-team',
+  );
+}
+
+for (const database of ['sqlite', 'postgres'] as const) {
+  test.describe(`backend on ${database}`, () => {
+    let backend: BackendProcess;
+
+    test.beforeAll(async () => {
+      const port = await freePort();
+      const databaseConfig =
+        database === 'sqlite'
+          ? { client: 'better-sqlite3', connection: ':memory:' }
+          : {
+              client: 'pg',
+              connection: {
+                host: postgres.host,
+                port: postgres.port,
+                user: postgres.user,
+                password: postgres.password,
+              },
+            };
+      const overlay = writeConfig(dir, `${database}.json`, {
+        ...listenConfig(port),
+        backend: { ...listenConfig(port).backend, database: databaseConfig },
+      });
+      backend = spawnBackend({ port, configFiles: [appConfig, overlay] });
+      await waitUntilReady(backend);
+    });
+
+    test.afterAll(async () => backend?.stop());
+
+    test('serves the portal catalog to a signed-in user', async () => {
+      await expectPortalCatalog(backend.baseUrl);
+    });
+
+    test('refuses API calls without a token', async () => {
+      for (const api of ['catalog/entities', 'scaffolder/v2/tasks', 'kubernetes/clusters']) {
+        const res = await fetch(`${backend.baseUrl}/api/${api}`);
+        expect(res.status, api).toBe(401);
+      }
+    });
+
+    test('denies what the browse policy does not grant', async () => {
+      const token = await guestToken(backend.baseUrl);
+      const res = await fetch(`${backend.baseUrl}/api/catalog/locations`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ type: 'url', target: 'https://example.com/x.yaml' }),
+      });
+      expect(res.status).toBe(403);
+    });
+
+    if (database === 'postgres') {
+      test('readiness follows the database and recovers without a restart', async () => {
+        const readiness = `${backend.baseUrl}/.backstage/health/v1/readiness`;
+        const liveness = `${backend.baseUrl}/.backstage/health/v1/liveness`;
+        postgres.stop();
+        try {
+          await waitFor('readiness to fail', async () => answers(readiness, 503), {
+            attempts: 40,
+            intervalMs: 250,
+          });
+          expect(await answers(liveness, 200)).toBe(true);
+        } finally {
+          postgres.start();
+        }
+        await waitFor('readiness to recover', async () => answers(readiness, 200), {
+          attempts: 40,
+          intervalMs: 250,
+        });
+        await expectPortalCatalog(backend.baseUrl);
+      });
+    }
+  });
+}
+
+test.describe('start-up checks', () => {
+  const productionEnv = () => ({
+    APP_BASE_URL: 'http://127.0.0.1:3000',
+    BACKEND_BASE_URL: 'http://127.0.0.1:7007',
+    POSTGRES_HOST: postgres.host,
+    POSTGRES_PORT: String(postgres.port),
+    POSTGRES_USER: postgres.user,
+    POSTGRES_PASSWORD: postgres.password,
+    AUTH_SESSION_SECRET: 'integration-session-secret',
+    KEYCLOAK_METADATA_URL: 'http://127.0.0.1:1/realms/platform/.well-known/openid-configuration',
+    KEYCLOAK_CLIENT_ID: 'developer-portal',
+    KEYCLOAK_CLIENT_SECRET: 'integration-client-secret',
+    K8S_CLUSTER_NAME: 'stand-in',
+    K8S_CLUSTER_URL: 'http://127.0.0.1:1',
+    K8S_SA_TOKEN: 'integration-token',
+    ARGOCD_URL: 'http://127.0.0.1:1',
+    ARGOCD_AUTH_TOKEN: 'integration-token',
+  });
+
+  async function refusedStart(env: NodeJS.ProcessEnv) {
+    const port = await freePort();
+    const backend = spawnBackend({
+      port,
+      configFiles: [appConfig, productionConfig],
+      env,
+    });
+    const code = await backend.exited;
+    return { code, output: backend.output() };
+  }
+
+  test('names the setting whose environment variable is missing', async () => {
+    const env: NodeJS.ProcessEnv = productionEnv();
+    delete env.POSTGRES_PASSWORD;
+    delete env.KEYCLOAK_CLIENT_SECRET;
+    const { code, output } = await refusedStart({
+      ...env,
+      POSTGRES_PASSWORD: '',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(
+      'backend.database.connection.password needs environment variable POSTGRES_PASSWORD',
+    );
+    expect(output).toContain(
+      'auth.providers.oidc.production.clientSecret needs environment variable KEYCLOAK_CLIENT_SECRET',
+    );
+    expect(output).not.toContain('integration-session-secret');
+  });
+
+  test('names the database setting when PostgreSQL is unreachable', async () => {
+    const closedPort = await freePort();
+    const { code, output } = await refusedStart({
+      ...productionEnv(),
+      POSTGRES_PORT: String(closedPort),
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(
+      `Cannot reach the database in backend.database.connection (127.0.0.1:${closedPort})`,
+    );
+    expect(output).not.toContain(postgres.password);
+  });
+});
