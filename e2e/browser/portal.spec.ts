@@ -3,16 +3,19 @@ import { expect, Page, test } from '@playwright/test';
 async function signIn(page: Page) {
   await page.goto('/');
   // The local sign-in exists only in app-config.yaml (guest provider).
+  await expect(page.getByText('Developer Portal').first()).toBeVisible();
   await page.getByRole('button', { name: 'Enter' }).click();
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }),
+    page.getByRole('link', { name: 'Catalog' }).first(),
   ).toBeVisible();
 }
 
 test('signs in locally and lists the portal catalog', async ({ page }) => {
   await signIn(page);
   await expect(page.getByRole('link', { name: 'portal-app' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'portal-backend' })).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'portal-backend' }),
+  ).toBeVisible();
   await expect(page.getByText('Scaffolded Backstage App')).toHaveCount(0);
 });
 
@@ -25,15 +28,22 @@ test('shows Argo CD and Kubernetes views of a component (loopback stand-ins)', a
     page.getByRole('heading', { name: 'portal-backend' }).first(),
   ).toBeVisible();
 
-  const argo = page.getByText('ArgoCD overview').locator('xpath=ancestor::*[contains(@class,"MuiCard-root")][1]');
-  await expect(argo.getByText('developer-portal')).toBeVisible();
-  await expect(argo.getByText('Synced')).toBeVisible();
-  await expect(argo.getByText('Healthy')).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'ArgoCD overview' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('row', { name: /^developer-portal Synced Healthy/ }),
+  ).toBeVisible();
 
-  await page.getByRole('tab', { name: 'Kubernetes' }).click();
+  await page.getByRole('link', { name: 'Kubernetes', exact: true }).click();
   await expect(page.getByText('stand-in-cluster')).toBeVisible();
-  await expect(page.getByText('developer-portal').first()).toBeVisible();
-  await expect(page.getByText(/2 pods/i).first()).toBeVisible();
+  await expect(page.getByText('2 pods').first()).toBeVisible();
+  await expect(page.getByText('No pods with errors')).toBeVisible();
+  // The expanded cluster lists the Deployment the stand-in returned.
+  await page.getByText('stand-in-cluster').click();
+  await expect(
+    page.getByText('developer-portal', { exact: true }).first(),
+  ).toBeVisible();
 });
 
 test('renders the TechDocs site built from docs/', async ({ page }) => {
@@ -43,5 +53,7 @@ test('renders the TechDocs site built from docs/', async ({ page }) => {
   await expect(
     content.getByRole('heading', { name: 'Developer Portal', level: 1 }),
   ).toBeVisible({ timeout: 150_000 });
-  await expect(content.getByText('control plane of the OpenShift platform')).toBeVisible();
+  await expect(
+    content.getByText('control plane of the OpenShift platform'),
+  ).toBeVisible();
 });

@@ -79,10 +79,26 @@ for (const database of ['sqlite', 'postgres'] as const) {
 
     test('serves the portal catalog to a signed-in user', async () => {
       await expectPortalCatalog(backend.baseUrl);
+      if (database === 'postgres') {
+        // The catalog really lives in PostgreSQL, one database per plugin.
+        expect(
+          postgres.query(
+            'backstage_plugin_catalog',
+            "SELECT entity_ref FROM refresh_state WHERE entity_ref LIKE 'component:default/portal-%' ORDER BY 1",
+          ),
+        ).toEqual([
+          'component:default/portal-app',
+          'component:default/portal-backend',
+        ]);
+      }
     });
 
     test('refuses API calls without a token', async () => {
-      for (const api of ['catalog/entities', 'scaffolder/v2/tasks', 'kubernetes/clusters']) {
+      for (const api of [
+        'catalog/entities',
+        'scaffolder/v2/tasks',
+        'kubernetes/clusters',
+      ]) {
         const res = await fetch(`${backend.baseUrl}/api/${api}`);
         expect(res.status, api).toBe(401);
       }
@@ -96,7 +112,10 @@ for (const database of ['sqlite', 'postgres'] as const) {
           authorization: `Bearer ${token}`,
           'content-type': 'application/json',
         },
-        body: JSON.stringify({ type: 'url', target: 'https://example.com/x.yaml' }),
+        body: JSON.stringify({
+          type: 'url',
+          target: 'https://example.com/x.yaml',
+        }),
       });
       expect(res.status).toBe(403);
     });
@@ -107,18 +126,26 @@ for (const database of ['sqlite', 'postgres'] as const) {
         const liveness = `${backend.baseUrl}/.backstage/health/v1/liveness`;
         postgres.stop();
         try {
-          await waitFor('readiness to fail', async () => answers(readiness, 503), {
-            attempts: 40,
-            intervalMs: 250,
-          });
+          await waitFor(
+            'readiness to fail',
+            async () => answers(readiness, 503),
+            {
+              attempts: 40,
+              intervalMs: 250,
+            },
+          );
           expect(await answers(liveness, 200)).toBe(true);
         } finally {
           postgres.start();
         }
-        await waitFor('readiness to recover', async () => answers(readiness, 200), {
-          attempts: 40,
-          intervalMs: 250,
-        });
+        await waitFor(
+          'readiness to recover',
+          async () => answers(readiness, 200),
+          {
+            attempts: 40,
+            intervalMs: 250,
+          },
+        );
         await expectPortalCatalog(backend.baseUrl);
       });
     }
@@ -134,7 +161,8 @@ test.describe('start-up checks', () => {
     POSTGRES_USER: postgres.user,
     POSTGRES_PASSWORD: postgres.password,
     AUTH_SESSION_SECRET: 'integration-session-secret',
-    KEYCLOAK_METADATA_URL: 'http://127.0.0.1:1/realms/platform/.well-known/openid-configuration',
+    KEYCLOAK_METADATA_URL:
+      'http://127.0.0.1:1/realms/platform/.well-known/openid-configuration',
     KEYCLOAK_CLIENT_ID: 'developer-portal',
     KEYCLOAK_CLIENT_SECRET: 'integration-client-secret',
     K8S_CLUSTER_NAME: 'stand-in',

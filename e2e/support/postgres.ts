@@ -16,6 +16,8 @@ export interface PostgresCluster {
   stop(): void;
   start(): void;
   destroy(): void;
+  /** Runs one statement with psql and returns the rows, one per line. */
+  query(database: string, sql: string): string[];
 }
 
 const SYSTEM_USER = 'portal-pg';
@@ -85,6 +87,28 @@ export async function startPostgres(dir: string): Promise<PostgresCluster> {
     password,
     start,
     stop,
+    query(database, sql) {
+      const out = execFileSync(
+        'psql',
+        [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-U',
+          'postgres',
+          '-d',
+          database,
+          '-At',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-c',
+          sql,
+        ],
+        { encoding: 'utf8', env: { ...process.env, PGPASSWORD: password } },
+      );
+      return out.split('\n').filter(Boolean);
+    },
     destroy() {
       try {
         stop();

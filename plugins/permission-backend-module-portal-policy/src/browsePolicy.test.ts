@@ -13,15 +13,15 @@ const asUser = {
   },
 };
 
-const permission = (name: string) =>
-  createPermission({ name, attributes: {} });
+const permission = (name: string) => createPermission({ name, attributes: {} });
 
 describe('BrowsePolicy', () => {
   const policy = new BrowsePolicy();
 
   it.each([...BROWSE_PERMISSIONS])('allows a signed-in user %s', async name => {
-    await expect(policy.handle({ permission: permission(name) }, asUser))
-      .resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle({ permission: permission(name) }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it.each([
@@ -36,8 +36,9 @@ describe('BrowsePolicy', () => {
     'scaffolder.template.management',
     'a-plugin.nobody.has.heard.of',
   ])('denies a signed-in user %s', async name => {
-    await expect(policy.handle({ permission: permission(name) }, asUser))
-      .resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle({ permission: permission(name) }, asUser),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('denies browse permissions to requests without a user', async () => {
@@ -52,10 +53,16 @@ describe('BrowsePolicy', () => {
       additionalUserPermissions: ['scaffolder.task.create'],
     });
     await expect(
-      extended.handle({ permission: permission('scaffolder.task.create') }, asUser),
+      extended.handle(
+        { permission: permission('scaffolder.task.create') },
+        asUser,
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     await expect(
-      extended.handle({ permission: permission('scaffolder.task.cancel') }, asUser),
+      extended.handle(
+        { permission: permission('scaffolder.task.cancel') },
+        asUser,
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 });

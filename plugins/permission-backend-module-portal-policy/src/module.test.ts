@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import permissionPlugin from '@backstage/plugin-permission-backend';
 import request from 'supertest';
 import permissionModulePortalPolicy from './index';
 
@@ -27,13 +28,15 @@ describe('permissionModulePortalPolicy', () => {
   it('answers the real permission backend with the browse policy', async () => {
     const { server } = await startTestBackend({
       features: [
-        import('@backstage/plugin-permission-backend'),
+        permissionPlugin,
         permissionModulePortalPolicy,
         mockServices.rootConfig.factory({
           data: {
             permission: {
               enabled: true,
-              portalPolicy: { additionalUserPermissions: ['scaffolder.task.read'] },
+              portalPolicy: {
+                additionalUserPermissions: ['scaffolder.task.read'],
+              },
             },
           },
         }),

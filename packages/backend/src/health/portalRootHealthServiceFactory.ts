@@ -16,7 +16,10 @@ import { probeDatabase } from '../startup/databaseProbe';
 export class PortalRootHealthService implements RootHealthService {
   #state: 'starting' | 'up' | 'stopping' = 'starting';
 
-  constructor(lifecycle: RootLifecycleService, private readonly config: Config) {
+  constructor(
+    lifecycle: RootLifecycleService,
+    private readonly config: Config,
+  ) {
     lifecycle.addStartupHook(() => {
       this.#state = 'up';
     });

@@ -21,7 +21,8 @@ export async function verifyStartup(
   const missing = findMissingEnvironment(files, env);
   if (missing.length > 0) {
     const lines = missing.map(
-      m => `  ${m.setting} needs environment variable ${m.variable} (${m.file})`,
+      m =>
+        `  ${m.setting} needs environment variable ${m.variable} (${m.file})`,
     );
     throw new Error(
       `Configuration is incomplete, set these environment variables:\n${lines.join(

@@ -1,0 +1,20 @@
+import { SignInPage } from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { SignInPageProps } from '@backstage/plugin-app-react';
+
+/**
+ * Offers exactly the sign-in methods named in `app.signInProviders`, so a
+ * production config that omits `guest` can never show a guest button.
+ */
+export function PortalSignInPage(props: SignInPageProps) {
+  const config = useApi(configApiRef);
+  const configured = config.getOptionalStringArray('app.signInProviders') ?? [];
+  return (
+    <SignInPage
+      {...props}
+      title="Developer Portal"
+      align="center"
+      providers={configured.includes('guest') ? ['guest'] : []}
+    />
+  );
+}
