@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { oidcProviderConfig, startOidcIssuer } from '../support/oidcIssuer';
 import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { answers, waitFor } from '../support/ports';
+import { answers, portInUse, waitFor } from '../support/ports';
 import {
   startArgoCdStandIn,
   startKubernetesStandIn,
@@ -13,10 +14,27 @@ import {
  * the loopback stand-ins (no real cluster or Argo CD can run here).
  */
 export default async function globalSetup() {
+  for (const port of [3000, 7007]) {
+    if (await portInUse(port)) {
+      throw new Error(
+        `Port ${port} is already in use; the browser tests start the portal on 3000 and 7007`,
+      );
+    }
+  }
   const dir = scratchDir('browser');
   const kubernetes = await startKubernetesStandIn();
   const argocd = await startArgoCdStandIn();
+  // Stands in for the Keycloak realm that app-config.production.yaml signs in with.
+  const keycloak = await startOidcIssuer({
+    redirectUris: ['http://localhost:7007/api/auth/oidc/handler/frame'],
+  });
   const overlay = writeConfig(dir, 'app-config.stand-ins.json', {
+    app: { signInProviders: ['guest', 'keycloak'] },
+    auth: {
+      // The OIDC strategy keeps its PKCE verifier in the session.
+      session: { secret: 'browser-e2e-session-secret' },
+      providers: { oidc: oidcProviderConfig(keycloak) },
+    },
     kubernetes: {
       clusterLocatorMethods: [
         {
@@ -55,6 +73,11 @@ export default async function globalSetup() {
       if (exitCode !== undefined) {
         throw new Error(`start command exited with ${exitCode}:\n${output}`);
       }
+      // The dev server outlives a backend that failed to start.
+      if (output.includes('Start-up refused')) {
+        process.kill(-portal.pid!, 'SIGTERM');
+        throw new Error(`the backend did not start:\n${output.slice(-4000)}`);
+      }
       return (
         (await answers(
           'http://localhost:7007/.backstage/health/v1/readiness',
@@ -78,6 +101,7 @@ export default async function globalSetup() {
     );
     await kubernetes.close();
     await argocd.close();
+    await keycloak.close();
     if (writes.length > 0) {
       throw new Error(
         `The portal sent non-GET requests to the platform stand-ins: ${JSON.stringify(

@@ -14,6 +14,38 @@ import { PostgresCluster, startPostgres } from '../support/postgres';
 const appConfig = path.join(repoRoot, 'app-config.yaml');
 const productionConfig = path.join(repoRoot, 'app-config.production.yaml');
 
+/**
+ * One route of every plugin API the backend hosts. The auth plugin's sign-in
+ * endpoints (`/api/auth/<provider>/...`) and its JWKS are public by design.
+ */
+const PROTECTED_ROUTES: Array<['GET' | 'POST', string]> = [
+  ['GET', 'catalog/entities'],
+  ['GET', 'catalog/locations'],
+  ['POST', 'catalog/locations'],
+  ['GET', 'scaffolder/v2/templates/default/template/x/parameter-schema'],
+  ['GET', 'scaffolder/v2/tasks'],
+  ['POST', 'scaffolder/v2/tasks'],
+  ['GET', 'scaffolder/v2/actions'],
+  ['GET', 'techdocs/metadata/entity/default/component/portal-backend'],
+  ['GET', 'techdocs/static/docs/default/component/portal-backend/index.html'],
+  ['GET', 'search/query?term=portal'],
+  ['GET', 'kubernetes/clusters'],
+  ['POST', 'kubernetes/services/portal-backend'],
+  ['POST', 'permission/authorize'],
+  ['GET', 'proxy/argocd/api/applications/developer-portal'],
+  ['GET', 'user-settings/buckets/default/keys/x'],
+  ['GET', 'auth/v1/userinfo'],
+];
+
+/** The CI caller of app-config.production.yaml, with the same restriction. */
+const ciAccess = {
+  type: 'static',
+  options: { token: 'ci-token-for-integration-tests', subject: 'ci-pipeline' },
+  accessRestrictions: [
+    { plugin: 'catalog', permission: 'catalog.entity.read' },
+  ],
+};
+
 let postgres: PostgresCluster;
 let dir: string;
 
@@ -36,9 +68,21 @@ async function catalogNames(baseUrl: string, token: string, kind: string) {
 
 /** Entity providers ingest asynchronously; wait (bounded) for the portal's own entities. */
 async function expectPortalCatalog(baseUrl: string) {
-  const token = await guestToken(baseUrl);
+  let token = '';
   await waitFor('the catalog to ingest catalog-info.yaml', async () => {
-    const names = await catalogNames(baseUrl, token, 'component');
+    // A fresh token each time: one issued before the guest User entity was
+    // ingested carries no groups, and the policy grants by group.
+    token = await guestToken(baseUrl);
+    const res = await fetch(
+      `${baseUrl}/api/catalog/entities/by-query?filter=kind=component&fields=metadata.name`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    if (res.status !== 200) {
+      return false;
+    }
+    const names = (await res.json()).items.map(
+      (e: { metadata: { name: string } }) => e.metadata.name,
+    );
     return names.includes('portal-app') && names.includes('portal-backend');
   });
   expect(await catalogNames(baseUrl, token, 'system')).toEqual([
@@ -69,7 +113,11 @@ for (const database of ['sqlite', 'postgres'] as const) {
             };
       const overlay = writeConfig(dir, `${database}.json`, {
         ...listenConfig(port),
-        backend: { ...listenConfig(port).backend, database: databaseConfig },
+        backend: {
+          ...listenConfig(port).backend,
+          database: databaseConfig,
+          auth: { externalAccess: [ciAccess] },
+        },
       });
       backend = spawnBackend({ port, configFiles: [appConfig, overlay] });
       await waitUntilReady(backend);
@@ -93,31 +141,67 @@ for (const database of ['sqlite', 'postgres'] as const) {
       }
     });
 
-    test('refuses API calls without a token', async () => {
-      for (const api of [
-        'catalog/entities',
-        'scaffolder/v2/tasks',
-        'kubernetes/clusters',
-      ]) {
-        const res = await fetch(`${backend.baseUrl}/api/${api}`);
-        expect(res.status, api).toBe(401);
+    test('refuses every plugin API without a token', async () => {
+      for (const [method, api] of PROTECTED_ROUTES) {
+        const res = await fetch(`${backend.baseUrl}/api/${api}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
+        expect(res.status, `${method} /api/${api}`).toBe(401);
       }
     });
 
-    test('denies what the browse policy does not grant', async () => {
-      const token = await guestToken(backend.baseUrl);
-      const res = await fetch(`${backend.baseUrl}/api/catalog/locations`, {
+    test('lets the CI token read the catalog and nothing else', async () => {
+      const headers = {
+        authorization: `Bearer ${ciAccess.options.token}`,
+        'content-type': 'application/json',
+      };
+      const read = await fetch(
+        `${backend.baseUrl}/api/catalog/entities/by-query?limit=1`,
+        { headers },
+      );
+      expect(read.status).toBe(200);
+      const register = await fetch(`${backend.baseUrl}/api/catalog/locations`, {
         method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-        },
+        headers,
         body: JSON.stringify({
           type: 'url',
           target: 'https://example.com/x.yaml',
         }),
       });
-      expect(res.status).toBe(403);
+      expect(register.status).toBe(403);
+      const tasks = await fetch(`${backend.baseUrl}/api/scaffolder/v2/tasks`, {
+        headers,
+      });
+      // Authenticated, but the access restriction names no scaffolder permission.
+      expect(tasks.status).toBe(403);
+    });
+
+    test('denies a permission no role grants, even to the platform team', async () => {
+      let token = '';
+      const decide = async (name: string) => {
+        const res = await fetch(`${backend.baseUrl}/api/permission/authorize`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            items: [
+              { id: name, permission: { type: 'basic', name, attributes: {} } },
+            ],
+          }),
+        });
+        expect(res.status).toBe(200);
+        return (await res.json()).items[0].result;
+      };
+      // The guest is in platform-team once catalog/org.yaml is in.
+      await waitFor('the guest to hold the platform-admin role', async () => {
+        token = await guestToken(backend.baseUrl);
+        return (await decide('catalog.location.create')) === 'ALLOW';
+      });
+      expect(await decide('portal.never.heard.of')).toBe('DENY');
     });
 
     if (database === 'postgres') {
@@ -170,6 +254,11 @@ test.describe('start-up checks', () => {
     K8S_SA_TOKEN: 'integration-token',
     ARGOCD_URL: 'http://127.0.0.1:1',
     ARGOCD_AUTH_TOKEN: 'integration-token',
+    CI_EXTERNAL_ACCESS_TOKEN: 'integration-ci-token',
+    KEYCLOAK_BASE_URL: 'http://127.0.0.1:1',
+    KEYCLOAK_REALM: 'platform',
+    KEYCLOAK_ORG_CLIENT_ID: 'developer-portal-org',
+    KEYCLOAK_ORG_CLIENT_SECRET: 'integration-org-secret',
   });
 
   async function refusedStart(env: NodeJS.ProcessEnv) {

@@ -12,6 +12,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether something already accepts connections on localhost:`port`. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect({ port, host: 'localhost' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /**
  * Polls `check` every `intervalMs` until it returns true, at most `attempts`
  * times. A check that throws ends the wait with its error.

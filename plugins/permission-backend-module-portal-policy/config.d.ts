@@ -5,12 +5,11 @@ export interface Config {
      */
     portalPolicy?: {
       /**
-       * Permission names granted to every signed-in user on top of the
-       * built-in browse set. Anything not listed here or in the browse set is
-       * denied. Meant for local development only; production grants come
-       * from role bindings.
+       * Path of the policy file that binds roles to catalog groups, read
+       * once at start-up. A relative path is resolved against the working
+       * directory of the backend process, like the catalog's file locations.
        */
-      additionalUserPermissions?: string[];
+      policyFile: string;
     };
   };
 }

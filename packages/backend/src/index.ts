@@ -11,7 +11,9 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 // auth
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+// Keycloak sign-in: the OIDC provider (`auth.providers.oidc`) with the
+// portal's sign-in resolver, in place of the stock OIDC module.
+backend.add(import('@internal/auth-backend-module-keycloak-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 // permission
@@ -22,6 +24,9 @@ backend.add(import('@internal/permission-backend-module-portal-policy'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(
+  import('@backstage-community/plugin-catalog-backend-module-keycloak'),
 );
 
 // scaffolder
@@ -43,10 +48,11 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-verifyStartup().then(
-  () => backend.start(),
-  (error: Error) => {
+// A backend that fails to start (a port in use, a plugin that throws) must
+// exit, not linger without a server for an orchestrator to wait on.
+verifyStartup()
+  .then(() => backend.start())
+  .catch((error: Error) => {
     process.stderr.write(`Start-up refused: ${error.message}\n`);
     process.exit(1);
-  },
-);
+  });

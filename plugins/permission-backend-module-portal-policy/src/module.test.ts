@@ -1,20 +1,80 @@
+import { BackstageUserPrincipal } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import request from 'supertest';
 import permissionModulePortalPolicy from './index';
 
+/** The policy file of the repository, so its bindings are tested too. */
+const POLICY_FILE = resolve(__dirname, '../../../permission-policy.yaml');
+
+/** What sign-in would put in each user's token (see catalog/org.yaml). */
+const GROUPS: Record<string, string[]> = {
+  'user:default/alice': ['group:default/platform-team'],
+  'user:default/bob': ['group:default/team-payments'],
+  'user:default/carol': ['group:default/team-search'],
+  'user:default/dave': [],
+};
+
+function userEntity(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: {},
+    relations: GROUPS[`user:default/${name}`].map(targetRef => ({
+      type: 'memberOf',
+      targetRef,
+    })),
+  };
+}
+
+function startBackend(policyFile = POLICY_FILE) {
+  return startTestBackend({
+    features: [
+      permissionPlugin,
+      permissionModulePortalPolicy,
+      mockServices.rootConfig.factory({
+        data: { permission: { enabled: true, portalPolicy: { policyFile } } },
+      }),
+      mockServices.userInfo.mock({
+        async getUserInfo(credentials) {
+          const ref = (credentials.principal as BackstageUserPrincipal)
+            .userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
+          };
+        },
+      }).factory,
+      catalogServiceMock.factory({
+        entities: ['alice', 'bob', 'carol', 'dave'].map(userEntity),
+      }),
+    ],
+  });
+}
+
+type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
+
 describe('permissionModulePortalPolicy', () => {
-  async function authorize(
-    server: Awaited<ReturnType<typeof startTestBackend>>['server'],
-    names: string[],
-  ) {
+  let server: Server;
+
+  beforeAll(async () => {
+    ({ server } = await startBackend());
+  });
+
+  async function authorize(token: string, names: string[]) {
     const res = await request(server)
       .post('/api/permission/authorize')
-      .set('Authorization', mockCredentials.user.header('user:default/guest'))
+      .set('Authorization', `Bearer ${token}`)
       .send({
         items: names.map((name, i) => ({
           id: String(i),
@@ -25,31 +85,194 @@ describe('permissionModulePortalPolicy', () => {
     return res.body.items.map((item: { result: string }) => item.result);
   }
 
-  it('answers the real permission backend with the browse policy', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        permissionPlugin,
-        permissionModulePortalPolicy,
-        mockServices.rootConfig.factory({
-          data: {
+  const ASKED = [
+    'catalog.entity.create',
+    'catalog.location.create',
+    'scaffolder.task.create',
+    'kubernetes.clusters.read',
+    'kubernetes.proxy',
+    'portal.policy.explain',
+    'never.registered.permission',
+  ];
+
+  it.each([
+    [
+      'alice',
+      'platform-admin',
+      ['ALLOW', 'ALLOW', 'ALLOW', 'ALLOW', 'ALLOW', 'ALLOW', 'DENY'],
+    ],
+    [
+      'bob',
+      'developer',
+      ['DENY', 'DENY', 'ALLOW', 'ALLOW', 'DENY', 'DENY', 'DENY'],
+    ],
+    [
+      'carol',
+      'developer and template-author',
+      ['ALLOW', 'ALLOW', 'ALLOW', 'ALLOW', 'DENY', 'DENY', 'DENY'],
+    ],
+    [
+      'dave',
+      'no role',
+      ['DENY', 'DENY', 'DENY', 'DENY', 'DENY', 'DENY', 'DENY'],
+    ],
+  ])(
+    'authorizes %s (%s) by the groups of the token',
+    async (name, _, results) => {
+      await expect(
+        authorize(mockCredentials.user.token(`user:default/${name}`), ASKED),
+      ).resolves.toEqual(results);
+    },
+  );
+
+  it('answers a plugin asking on behalf of a user with conditions', async () => {
+    const res = await request(server)
+      .post('/api/permission/authorize')
+      .set(
+        'Authorization',
+        `Bearer ${mockCredentials.user.token('user:default/bob', {
+          actor: { subject: 'plugin:catalog' },
+        })}`,
+      )
+      .send({
+        items: [
+          {
+            id: '1',
             permission: {
-              enabled: true,
-              portalPolicy: {
-                additionalUserPermissions: ['scaffolder.task.read'],
-              },
+              type: 'resource',
+              name: 'catalog.entity.delete',
+              attributes: { action: 'delete' },
+              resourceType: 'catalog-entity',
             },
           },
-        }),
-      ],
+        ],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      {
+        id: '1',
+        result: 'CONDITIONAL',
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: ['user:default/bob', 'group:default/team-payments'],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('lists portal.policy.explain among the permission plugin permissions', async () => {
+    const res = await request(server)
+      .get('/api/permission/.well-known/backstage/permissions/metadata')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(res.body.permissions).toContainEqual({
+      type: 'basic',
+      name: 'portal.policy.explain',
+      attributes: { action: 'read' },
+    });
+  });
+
+  describe('GET /api/permission/portal-policy/explain', () => {
+    function explain(caller: string, query: Record<string, string>) {
+      return request(server)
+        .get('/api/permission/portal-policy/explain')
+        .query(query)
+        .set('Authorization', mockCredentials.user.header(caller));
+    }
+
+    it('explains a conditional grant to a platform admin', async () => {
+      const res = await explain('user:default/alice', {
+        user: 'user:default/bob',
+        permission: 'catalog.entity.delete',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        user: 'user:default/bob',
+        groups: ['group:default/team-payments'],
+        permission: 'catalog.entity.delete',
+        result: 'CONDITIONAL',
+        decidedBy: { role: 'developer', group: 'group:default/team-payments' },
+        reason:
+          'role developer (bound to group:default/team-payments) grants catalog.entity.delete on entities owned by the user or one of their groups',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: ['user:default/bob', 'group:default/team-payments'],
+          },
+        },
+      });
     });
 
-    await expect(
-      authorize(server, [
-        'catalog.entity.read',
-        'scaffolder.task.read',
-        'catalog.entity.delete',
-        'never.registered.permission',
-      ]),
-    ).resolves.toEqual(['ALLOW', 'ALLOW', 'DENY', 'DENY']);
+    it('names the binding that allows, and says why it denies', async () => {
+      const allowed = await explain('user:default/alice', {
+        user: 'carol',
+        permission: 'catalog.location.create',
+      });
+      expect(allowed.body).toMatchObject({
+        user: 'user:default/carol',
+        result: 'ALLOW',
+        decidedBy: {
+          role: 'template-author',
+          group: 'group:default/team-search',
+        },
+      });
+
+      const denied = await explain('user:default/alice', {
+        user: 'user:default/dave',
+        permission: 'catalog.entity.read',
+      });
+      expect(denied.body).toMatchObject({
+        groups: [],
+        result: 'DENY',
+        decidedBy: null,
+        reason: 'user:default/dave is in no group bound to a role',
+      });
+    });
+
+    it('refuses callers without portal.policy.explain', async () => {
+      const res = await explain('user:default/bob', {
+        user: 'user:default/alice',
+        permission: 'catalog.entity.delete',
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining('needs portal.policy.explain'),
+      });
+    });
+
+    it.each([
+      [{ permission: 'catalog.entity.read' }, 400, 'InputError'],
+      [
+        { user: 'group:default/team-search', permission: 'x' },
+        400,
+        'InputError',
+      ],
+      [{ user: 'user:default/nobody', permission: 'x' }, 404, 'NotFoundError'],
+    ])('rejects %j with %i', async (query, status, name) => {
+      const res = await explain('user:default/alice', query);
+      expect(res.status).toBe(status);
+      expect(res.body.error.name).toBe(name);
+    });
+  });
+
+  it('refuses to start on a malformed policy file, naming file and line', async () => {
+    const file = join(
+      mkdtempSync(join(tmpdir(), 'portal-policy-')),
+      'policy.yaml',
+    );
+    writeFileSync(
+      file,
+      'bindings:\n  - role: root\n    groups: [group:default/platform-team]\n',
+    );
+    await expect(startBackend(file)).rejects.toThrow(
+      `Permission policy file ${file}, line 2: unknown role "root"`,
+    );
   });
 });

@@ -2,11 +2,17 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { BrowsePolicy } from './browsePolicy';
+import { createExplainRouter } from './explainRouter';
+import { portalPolicyExplainPermission } from './permissions';
+import { loadPolicyFile } from './policyFile';
+import { PortalPolicy } from './portalPolicy';
 
 /**
- * Installs the portal's default-deny policy in the permission backend.
+ * Installs the portal's role-based, default-deny policy in the permission
+ * backend, with its role bindings from the policy file and its explain
+ * endpoint on the permission plugin's router.
  *
  * @public
  */
@@ -17,15 +23,37 @@ export const permissionModulePortalPolicy = createBackendModule({
     reg.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auditor: coreServices.auditor,
+        userInfo: coreServices.userInfo,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
         policy: policyExtensionPoint,
       },
-      async init({ config, policy }) {
-        policy.setPolicy(
-          new BrowsePolicy({
-            additionalUserPermissions: config.getOptionalStringArray(
-              'permission.portalPolicy.additionalUserPermissions',
-            ),
+      async init(deps) {
+        const { path, bindings } = await loadPolicyFile(deps.config);
+        const portalPolicy = new PortalPolicy({
+          bindings,
+          auditor: deps.auditor,
+          userInfo: deps.userInfo,
+        });
+        deps.policy.setPolicy(portalPolicy);
+        deps.permissionsRegistry.addPermissions([
+          portalPolicyExplainPermission,
+        ]);
+        deps.httpRouter.use(
+          createExplainRouter({
+            policy: portalPolicy,
+            httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
+            catalog: deps.catalog,
+            auditor: deps.auditor,
           }),
+        );
+        deps.logger.info(
+          `Portal permission policy loaded ${bindings.length} role bindings from ${path}`,
         );
       },
     });

@@ -32,6 +32,20 @@ describe('verifyStartup', () => {
     );
   });
 
+  it('refuses a production configuration that switches permissions off', async () => {
+    const file = configFile(
+      'auth:\n  environment: production\npermission:\n  enabled: false\n',
+    );
+    await expect(
+      verifyStartup(['node', 'index', '--config', file], {}),
+    ).rejects.toThrow('permission.enabled must be true');
+    await expect(
+      verifyStartup(['node', 'index', '--config', configFile('{}\n')], {
+        NODE_ENV: 'production',
+      }),
+    ).rejects.toThrow('permission.enabled must be true');
+  });
+
   it('names the database setting and address it cannot reach', async () => {
     const port = await closedPort();
     const file = configFile(`

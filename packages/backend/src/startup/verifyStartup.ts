@@ -1,10 +1,28 @@
-import { ConfigReader } from '@backstage/config';
+import { Config, ConfigReader } from '@backstage/config';
 import { loadConfig } from '@backstage/config-loader';
 import { probeDatabase } from './databaseProbe';
 import {
   configFilesFromArgv,
   findMissingEnvironment,
 } from './missingEnvironment';
+
+/**
+ * The permission framework is the only thing between a signed-in user and
+ * every API, so a production configuration may not switch it off.
+ */
+export function requirePermissionsInProduction(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+) {
+  const production =
+    env.NODE_ENV === 'production' ||
+    config.getOptionalString('auth.environment') === 'production';
+  if (production && config.getOptionalBoolean('permission.enabled') !== true) {
+    throw new Error(
+      'permission.enabled must be true in a production configuration; the portal does not run without its permission policy',
+    );
+  }
+}
 
 /**
  * Checks what would otherwise fail late and obscurely: environment variables
@@ -40,6 +58,7 @@ export async function verifyStartup(
     configTargets: files.map(path => ({ path })),
   });
   const config = ConfigReader.fromConfigs(appConfigs);
+  requirePermissionsInProduction(config, env);
   const database = await probeDatabase(config, 10_000);
   if (!database.ok) {
     throw new Error(

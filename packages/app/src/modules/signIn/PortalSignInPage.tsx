@@ -1,6 +1,14 @@
-import { SignInPage } from '@backstage/core-components';
+import { SignInPage, SignInProviderConfig } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
+import { keycloakAuthApiRef } from './keycloakAuthApi';
+
+const keycloakProvider: SignInProviderConfig = {
+  id: 'keycloak-auth-provider',
+  title: 'Keycloak',
+  message: 'Sign in with your company account',
+  apiRef: keycloakAuthApiRef,
+};
 
 /**
  * Offers exactly the sign-in methods named in `app.signInProviders`, so a
@@ -14,7 +22,10 @@ export function PortalSignInPage(props: SignInPageProps) {
       {...props}
       title="Developer Portal"
       align="center"
-      providers={configured.includes('guest') ? ['guest'] : []}
+      providers={[
+        ...(configured.includes('guest') ? (['guest'] as const) : []),
+        ...(configured.includes('keycloak') ? [keycloakProvider] : []),
+      ]}
     />
   );
 }

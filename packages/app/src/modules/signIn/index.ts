@@ -1,5 +1,6 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
+import { keycloakAuthApi } from './keycloakAuthApi';
 
 const signInPage = SignInPageBlueprint.make({
   params: {
@@ -10,5 +11,5 @@ const signInPage = SignInPageBlueprint.make({
 
 export const signInModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [signInPage],
+  extensions: [keycloakAuthApi, signInPage],
 });

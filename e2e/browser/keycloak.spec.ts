@@ -1,0 +1,53 @@
+import { expect, Page, test } from '@playwright/test';
+import { ISSUER_ACCOUNTS, IssuerUsername } from '../support/oidcIssuer';
+
+/**
+ * Keycloak sign-in through the sign-in page. globalSetup points
+ * `auth.providers.oidc.development` at a loopback OIDC issuer laid out like
+ * the Keycloak realm (e2e/support/oidcIssuer.ts) and offers both sign-in
+ * methods.
+ */
+async function signInWithKeycloak(page: Page, username: IssuerUsername) {
+  const account = ISSUER_ACCOUNTS[username];
+  await page.goto('/');
+  await expect(
+    page.getByText('Sign in with your company account'),
+  ).toBeVisible();
+  const popupOpened = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Sign In' }).click();
+  const popup = await popupOpened;
+  await popup.locator('#username').fill(account.username);
+  await popup.locator('#password').fill(account.password);
+  await popup.locator('#kc-login').click();
+}
+
+test('signs alice in with Keycloak and shows her profile', async ({ page }) => {
+  await signInWithKeycloak(page, 'alice');
+  await expect(
+    page.getByRole('link', { name: 'Catalog' }).first(),
+  ).toBeVisible();
+
+  // A full page load: the session comes back from the refresh cookie.
+  await page.goto('/settings');
+  await expect(page.getByText('Alice Keycloak').first()).toBeVisible();
+  await expect(page.getByText('alice@example.com').first()).toBeVisible();
+  // The Backstage Identity card (links may show catalog display names).
+  await expect(
+    page.getByRole('heading', { name: /^User Entity:\s*alice$/i }),
+  ).toBeVisible();
+  const ownership = page.getByRole('heading', { name: /^Ownership Entities:/ });
+  // From catalog/org.yaml, and from the Keycloak token's groups claim.
+  await expect(ownership).toContainText(/platform-team|Platform Team/);
+  await expect(ownership).toContainText(/team-payments|Payments Team/);
+});
+
+test('keeps dave, who has no User entity, on the sign-in page', async ({
+  page,
+}) => {
+  await signInWithKeycloak(page, 'dave');
+  await expect(
+    page.getByText(/Keycloak user 'dave' has no User entity in the catalog/),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign In' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Catalog' })).toHaveCount(0);
+});

@@ -1,0 +1,479 @@
+import { Browser, BrowserContext, expect, test } from '@playwright/test';
+import { execSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  BackendProcess,
+  guestToken,
+  listenConfig,
+  spawnBackend,
+  waitUntilReady,
+} from '../support/backend';
+import {
+  ISSUER_ACCOUNTS,
+  IssuerUsername,
+  OidcIssuer,
+  oidcProviderConfig,
+  startOidcIssuer,
+} from '../support/oidcIssuer';
+import { repoRoot, scratchDir, writeConfig } from '../support/paths';
+import { freePort, waitFor } from '../support/ports';
+
+/**
+ * Keycloak sign-in end to end: the real backend (with the portal's
+ * Keycloak module) against a real OIDC issuer on loopback, driven through
+ * the same popup flow the app uses, in Debian's Chromium.
+ */
+test.use({
+  launchOptions: {
+    executablePath:
+      process.env.CHROMIUM_PATH ??
+      execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  },
+});
+
+const appConfig = path.join(repoRoot, 'app-config.yaml');
+const NO_ENTITY_MESSAGE =
+  "Keycloak user 'dave' has no User entity in the catalog; ask the platform team to add one";
+
+let dir: string;
+let issuer: OidcIssuer;
+/** Two backends on ports chosen up front, so the issuer knows both redirect URIs. */
+let ports: { strict: number; allowing: number };
+
+test.beforeAll(async () => {
+  dir = scratchDir('keycloak');
+  ports = { strict: await freePort(), allowing: await freePort() };
+  issuer = await startOidcIssuer({
+    redirectUris: Object.values(ports).map(
+      port => `http://127.0.0.1:${port}/api/auth/oidc/handler/frame`,
+    ),
+  });
+});
+
+test.afterAll(async () => {
+  await issuer?.close();
+});
+
+function overlay(port: number, auth: object = {}) {
+  return {
+    ...listenConfig(port),
+    auth: {
+      // The OIDC strategy keeps its PKCE verifier in the session.
+      session: { secret: 'keycloak-e2e-session-secret' },
+      providers: { oidc: oidcProviderConfig(issuer) },
+      ...auth,
+    },
+  };
+}
+
+async function startBackend(name: string, config: object) {
+  const backend = spawnBackend({
+    port: (config as ReturnType<typeof listenConfig>).backend.listen.port,
+    configFiles: [appConfig, writeConfig(dir, `${name}.json`, config)],
+  });
+  try {
+    await waitUntilReady(backend);
+  } catch (error) {
+    await backend.stop();
+    throw error;
+  }
+  return backend;
+}
+
+/** Entity providers ingest asynchronously; wait (bounded) until memberships are resolved. */
+async function waitForOrg(backend: BackendProcess) {
+  await waitFor('catalog/org.yaml with resolved memberships', async () => {
+    // A fresh token each time: one issued before the guest User entity was
+    // ingested carries no groups, and the policy grants by group.
+    const token = await guestToken(backend.baseUrl);
+    const res = await fetch(
+      `${backend.baseUrl}/api/catalog/entities/by-name/user/default/alice`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    if (res.status !== 200) {
+      return false;
+    }
+    const alice = await res.json();
+    return (alice.relations ?? []).some(
+      (r: { type: string; targetRef: string }) =>
+        r.type === 'memberOf' && r.targetRef === 'group:default/platform-team',
+    );
+  });
+}
+
+interface AuthorizationResponse {
+  type: 'authorization_response';
+  response?: {
+    profile: { email?: string; displayName?: string };
+    backstageIdentity: {
+      token: string;
+      identity: { userEntityRef: string; ownershipEntityRefs: string[] };
+    };
+  };
+  error?: { name: string; message: string };
+}
+
+/**
+ * Plays the app: a page on the app's origin opens the sign-in popup, the
+ * person types their Keycloak credentials, and the backend's frame handler
+ * posts the result back to the opener, as it does for the real app.
+ */
+async function signIn(
+  browser: Browser,
+  backend: BackendProcess,
+  username: IssuerUsername,
+): Promise<{ message: AuthorizationResponse; context: BrowserContext }> {
+  const account = ISSUER_ACCOUNTS[username];
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  await app.goto(`${backend.baseUrl}/.backstage/health/v1/liveness`);
+  const start = `${backend.baseUrl}/api/auth/oidc/start?${new URLSearchParams({
+    scope: 'openid profile email',
+    origin: backend.baseUrl,
+    flow: 'popup',
+    env: 'development',
+  })}`;
+  const [popup] = await Promise.all([
+    context.waitForEvent('page'),
+    app.evaluate(url => {
+      window.addEventListener('message', event => {
+        if (event.data?.type === 'authorization_response') {
+          (window as any).authorizationResponse = event.data;
+        }
+      });
+      window.open(url, 'keycloak-sign-in', 'width=500,height=700');
+    }, start),
+  ]);
+  await popup.locator('#username').fill(account.username);
+  await popup.locator('#password').fill(account.password);
+  await popup.locator('#kc-login').click();
+  await app.waitForFunction(() => (window as any).authorizationResponse, null, {
+    timeout: 60_000,
+  });
+  const message = await app.evaluate(
+    () => (window as any).authorizationResponse as AuthorizationResponse,
+  );
+  return { message, context };
+}
+
+/** What the auth backend recorded for the token's user, as other plugins see it. */
+async function userInfo(backend: BackendProcess, token: string) {
+  const res = await fetch(`${backend.baseUrl}/api/auth/v1/userinfo`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { claims: { sub: string; ent: string[] } };
+}
+
+function jwtPayload(token: string) {
+  return JSON.parse(
+    Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
+  );
+}
+
+async function catalogStatus(backend: BackendProcess, token: string) {
+  const res = await fetch(`${backend.baseUrl}/api/catalog/entities?limit=1`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return res.status;
+}
+
+test.describe('Keycloak sign-in', () => {
+  let backend: BackendProcess;
+
+  test.beforeAll(async () => {
+    backend = await startBackend('strict', overlay(ports.strict));
+    await waitForOrg(backend);
+  });
+
+  test.afterAll(async () => {
+    await backend?.stop();
+  });
+
+  test('signs alice in with her catalog groups and her Keycloak groups', async ({
+    browser,
+  }) => {
+    const { message, context } = await signIn(browser, backend, 'alice');
+    expect(message.error).toBeUndefined();
+    const identity = message.response!.backstageIdentity;
+    const expected = [
+      // from catalog/org.yaml
+      'group:default/platform-team',
+      // from the token's groups claim; '/Not A Group' is no entity name
+      'group:default/team-payments',
+      'user:default/alice',
+    ];
+    expect(identity.identity.userEntityRef).toBe('user:default/alice');
+    expect([...identity.identity.ownershipEntityRefs].sort()).toEqual(expected);
+    expect(message.response!.profile.email).toBe('alice@example.com');
+
+    // The token names alice; ownership claims stay out of it by default
+    // (auth.omitIdentityTokenOwnershipClaim) and are served by userinfo.
+    expect(jwtPayload(identity.token).sub).toBe('user:default/alice');
+    const info = await userInfo(backend, identity.token);
+    expect(info.claims.sub).toBe('user:default/alice');
+    expect([...info.claims.ent].sort()).toEqual(expected);
+    expect(await catalogStatus(backend, identity.token)).toBe(200);
+
+    // A page load restores the session from the refresh cookie, through
+    // Keycloak's refresh token, to the same identity.
+    const refresh = await context.request.post(
+      `${backend.baseUrl}/api/auth/oidc/refresh?env=development`,
+      { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+    );
+    expect(refresh.status()).toBe(200);
+    const refreshed = await refresh.json();
+    expect(refreshed.backstageIdentity.identity.userEntityRef).toBe(
+      'user:default/alice',
+    );
+    expect(
+      [...refreshed.backstageIdentity.identity.ownershipEntityRefs].sort(),
+    ).toEqual(expected);
+    await context.close();
+  });
+
+  test('signs bob in as bob', async ({ browser }) => {
+    const { message, context } = await signIn(browser, backend, 'bob');
+    expect(message.response?.backstageIdentity.identity).toEqual({
+      type: 'user',
+      userEntityRef: 'user:default/bob',
+      ownershipEntityRefs: ['user:default/bob', 'group:default/team-payments'],
+    });
+    await context.close();
+  });
+
+  test("keeps a developer away from another team's component", async ({
+    browser,
+  }) => {
+    const { message, context } = await signIn(browser, backend, 'bob');
+    const token = message.response!.backstageIdentity.token;
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    };
+    const entityUrl = `${backend.baseUrl}/api/catalog/entities/by-name/component/default/portal-backend`;
+    const before = await fetch(entityUrl, { headers });
+    expect(before.status).toBe(200);
+    const entity = await before.json();
+    expect(entity.spec.owner).toBe('platform-team');
+
+    const unregister = await fetch(
+      `${backend.baseUrl}/api/catalog/entities/by-uid/${entity.metadata.uid}`,
+      { method: 'DELETE', headers },
+    );
+    expect(unregister.status).toBe(403);
+    const refresh = await fetch(`${backend.baseUrl}/api/catalog/refresh`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ entityRef: 'component:default/portal-backend' }),
+    });
+    expect(refresh.status).toBe(403);
+
+    const after = await fetch(entityUrl, { headers });
+    expect(after.status).toBe(200);
+    expect((await after.json()).metadata.uid).toBe(entity.metadata.uid);
+    await context.close();
+  });
+
+  test("refuses mallory, whose unverified email is alice's", async ({
+    browser,
+  }) => {
+    const { message, context } = await signIn(browser, backend, 'mallory');
+    expect(message.response).toBeUndefined();
+    expect(message.error?.message).toContain(
+      "Keycloak user 'mallory' has no User entity in the catalog",
+    );
+    await context.close();
+  });
+
+  test('refuses dave, who has no User entity, and says what to do', async ({
+    browser,
+  }) => {
+    const { message, context } = await signIn(browser, backend, 'dave');
+    expect(message.response).toBeUndefined();
+    expect(message.error).toEqual({
+      name: 'NotAllowedError',
+      message: NO_ENTITY_MESSAGE,
+    });
+    expect(backend.output()).not.toContain(issuer.clientSecret);
+    await context.close();
+  });
+});
+
+test.describe('Keycloak sign-in with allowUsersWithoutCatalogEntity', () => {
+  let backend: BackendProcess;
+  /** A signing key the test knows, so it can make an expired but genuine token. */
+  const keyId = 'keycloak-e2e-key';
+  let privateKey: crypto.KeyObject;
+
+  test.beforeAll(async () => {
+    const pair = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    privateKey = pair.privateKey;
+    const publicKeyFile = path.join(dir, 'backstage-public.pem');
+    const privateKeyFile = path.join(dir, 'backstage-private.pem');
+    fs.writeFileSync(
+      publicKeyFile,
+      pair.publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    fs.writeFileSync(
+      privateKeyFile,
+      pair.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    backend = await startBackend(
+      'allowing',
+      overlay(ports.allowing, {
+        keycloak: { allowUsersWithoutCatalogEntity: true },
+        keyStore: {
+          provider: 'static',
+          static: {
+            keys: [
+              { keyId, publicKeyFile, privateKeyFile, algorithm: 'ES256' },
+            ],
+          },
+        },
+      }),
+    );
+    await waitForOrg(backend);
+  });
+
+  test.afterAll(async () => {
+    await backend?.stop();
+  });
+
+  /**
+   * A Backstage user token in the auth backend's format, signed by `key`,
+   * including the user identity proof (`uip`: the signature of the matching
+   * limited user token) that plugins need to act on the user's behalf.
+   */
+  function userToken(
+    key: crypto.KeyObject,
+    kid: string,
+    claims: { iat: number; exp: number; iss?: string },
+  ) {
+    const encode = (value: object) =>
+      Buffer.from(JSON.stringify(value)).toString('base64url');
+    const sign = (header: object, payload: object) => {
+      const signed = `${encode(header)}.${encode(payload)}`;
+      const signature = crypto
+        .sign('sha256', Buffer.from(signed), {
+          key,
+          dsaEncoding: 'ieee-p1363',
+        })
+        .toString('base64url');
+      return { token: `${signed}.${signature}`, signature };
+    };
+    // guest: signed in (so known to the policy) while waiting for the org.
+    const sub = 'user:default/guest';
+    const { iat, exp } = claims;
+    const uip = sign(
+      { typ: 'vnd.backstage.limited-user', alg: 'ES256', kid },
+      { sub, iat, exp },
+    ).signature;
+    return sign(
+      { typ: 'vnd.backstage.user', alg: 'ES256', kid },
+      {
+        iss: `${backend.baseUrl}/api/auth`,
+        sub,
+        aud: 'backstage',
+        ...claims,
+        uip,
+      },
+    ).token;
+  }
+
+  test('lets dave in as user:default/dave with his token groups only', async ({
+    browser,
+  }) => {
+    const { message, context } = await signIn(browser, backend, 'dave');
+    expect(message.error).toBeUndefined();
+    const identity = message.response!.backstageIdentity;
+    expect(identity.identity).toEqual({
+      type: 'user',
+      userEntityRef: 'user:default/dave',
+      ownershipEntityRefs: ['user:default/dave', 'group:default/team-search'],
+    });
+    expect(await catalogStatus(backend, identity.token)).toBe(200);
+    await context.close();
+  });
+
+  test('refuses task creation to a user without a role', async ({
+    browser,
+  }) => {
+    const createTask = async (token: string) =>
+      fetch(`${backend.baseUrl}/api/scaffolder/v2/tasks`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          templateRef: 'template:default/no-such-template',
+          values: {},
+        }),
+      });
+    const erin = await signIn(browser, backend, 'erin');
+    expect(erin.message.response?.backstageIdentity.identity).toEqual({
+      type: 'user',
+      userEntityRef: 'user:default/erin',
+      ownershipEntityRefs: ['user:default/erin'],
+    });
+    const refused = await createTask(
+      erin.message.response!.backstageIdentity.token,
+    );
+    expect(refused.status).toBe(403);
+    await erin.context.close();
+
+    // The control: a developer gets past the permission check to the lookup.
+    const dave = await signIn(browser, backend, 'dave');
+    const looked = await createTask(
+      dave.message.response!.backstageIdentity.token,
+    );
+    expect(looked.status).not.toBe(403);
+    expect(looked.status).not.toBe(401);
+    await dave.context.close();
+  });
+
+  test('still never lets mallory in as alice', async ({ browser }) => {
+    const { message, context } = await signIn(browser, backend, 'mallory');
+    expect(message.response?.backstageIdentity.identity.userEntityRef).toBe(
+      'user:default/mallory',
+    );
+    await context.close();
+  });
+
+  test('rejects Backstage tokens signed by another key, and expired ones', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // The control: a fresh token signed with the backend's own key passes.
+    expect(
+      await catalogStatus(
+        backend,
+        userToken(privateKey, keyId, { iat: now, exp: now + 600 }),
+      ),
+    ).toBe(200);
+
+    const otherKey = crypto.generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+    }).privateKey;
+    const forged = {
+      'another issuer and key': userToken(otherKey, 'another-key', {
+        iat: now,
+        exp: now + 600,
+        iss: 'http://127.0.0.1:1/api/auth',
+      }),
+      "another key under the backend's key id": userToken(otherKey, keyId, {
+        iat: now,
+        exp: now + 600,
+      }),
+      'an expired token signed by the backend': userToken(privateKey, keyId, {
+        iat: now - 7200,
+        exp: now - 3600,
+      }),
+    };
+    for (const [what, token] of Object.entries(forged)) {
+      expect(await catalogStatus(backend, token), what).toBe(401);
+    }
+  });
+});
