@@ -51,3 +51,45 @@ test('keeps dave, who has no User entity, on the sign-in page', async ({
   await expect(page.getByRole('button', { name: 'Sign In' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Catalog' })).toHaveCount(0);
 });
+
+/** The entity page's context menu item, which the app enables by permission. */
+async function unregisterItem(page: Page) {
+  await page.goto('/catalog/default/component/portal-backend');
+  await expect(
+    page.getByRole('heading', { name: 'portal-backend' }).first(),
+  ).toBeVisible();
+  await page.getByTestId('menu-button').click();
+  return page.getByRole('menuitem', { name: /Unregister entity/ });
+}
+
+test('shows bob, a developer, only what his role allows', async ({ page }) => {
+  await signInWithKeycloak(page, 'bob');
+  await expect(
+    page.getByRole('link', { name: 'portal-backend' }),
+  ).toBeVisible();
+  // portal-backend belongs to platform-team, not to bob's team-payments.
+  await expect(await unregisterItem(page)).toHaveAttribute(
+    'aria-disabled',
+    'true',
+  );
+  // Tenant onboarding is tagged platform-team-only: hidden from developers.
+  await page.goto('/create');
+  await expect(
+    page.getByRole('heading', { name: 'Deploy a container service' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Onboard a team' }),
+  ).toHaveCount(0);
+});
+
+test('shows alice, a platform admin, what bob may not do', async ({ page }) => {
+  await signInWithKeycloak(page, 'alice');
+  await expect(await unregisterItem(page)).not.toHaveAttribute(
+    'aria-disabled',
+    'true',
+  );
+  await page.goto('/create');
+  await expect(
+    page.getByRole('heading', { name: 'Onboard a team' }),
+  ).toBeVisible();
+});

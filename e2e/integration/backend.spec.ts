@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   BackendProcess,
@@ -259,6 +260,10 @@ test.describe('start-up checks', () => {
     KEYCLOAK_REALM: 'platform',
     KEYCLOAK_ORG_CLIENT_ID: 'developer-portal-org',
     KEYCLOAK_ORG_CLIENT_SECRET: 'integration-org-secret',
+    GITOPS_REPO_URL: 'http://127.0.0.1:1/gitops.git',
+    GITOPS_GIT_HOST: '127.0.0.1:1',
+    GITOPS_GIT_USERNAME: 'portal',
+    GITOPS_GIT_PASSWORD: 'integration-git-password',
   });
 
   async function refusedStart(env: NodeJS.ProcessEnv) {
@@ -288,6 +293,40 @@ test.describe('start-up checks', () => {
       'auth.providers.oidc.production.clientSecret needs environment variable KEYCLOAK_CLIENT_SECRET',
     );
     expect(output).not.toContain('integration-session-secret');
+  });
+
+  test('refuses a policy file with an unknown role, naming the line', async () => {
+    const policyFile = path.join(dir, 'bad-policy.yaml');
+    fs.writeFileSync(
+      policyFile,
+      [
+        'bindings:',
+        '  - role: developer',
+        '    groups: [group:default/team-payments]',
+        '  - role: superuser',
+        '    groups: [group:default/platform-team]',
+        '',
+      ].join('\n'),
+    );
+    const port = await freePort();
+    const backend = spawnBackend({
+      port,
+      configFiles: [
+        appConfig,
+        writeConfig(dir, 'bad-policy.json', {
+          ...listenConfig(port),
+          permission: { portalPolicy: { policyFile } },
+        }),
+      ],
+    });
+    const code = await backend.exited;
+    expect(code).not.toBe(0);
+    expect(backend.output()).toContain(
+      `Permission policy file ${policyFile}, line 4: unknown role "superuser"`,
+    );
+    expect(
+      await answers(`${backend.baseUrl}/.backstage/health/v1/liveness`),
+    ).toBe(false);
   });
 
   test('names the database setting when PostgreSQL is unreachable', async () => {

@@ -31,6 +31,7 @@ backend.add(
 
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-gitops'));
 
 // techdocs
 backend.add(import('@backstage/plugin-techdocs-backend'));

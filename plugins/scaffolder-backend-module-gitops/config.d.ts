@@ -1,0 +1,64 @@
+export interface Config {
+  /**
+   * The GitOps repository that the portal's golden-path templates write to
+   * (plugins/scaffolder-backend-module-gitops). The portal never calls a
+   * platform API: templates write manifests into this repository as a
+   * change request, and Argo CD reconciles them after the merge.
+   *
+   * Credentials are not set here but in `integrations`, matched by the host
+   * of `repoUrl`: for `provider: git`, a `gitea` entry with `host`,
+   * `username` and `password` (basic auth over HTTPS; works with any Git
+   * server, a token as the password); for `github` and `gitlab`, the usual
+   * `github` / `gitlab` entry with its `token`. Without a matching entry
+   * the repository is used anonymously (development only).
+   */
+  gitops?: {
+    /**
+     * HTTP(S) clone URL of the GitOps repository, without credentials,
+     * e.g. `https://git.example.com/platform/gitops.git`.
+     */
+    repoUrl: string;
+    /**
+     * How a change reaches the repository, chosen here and never in
+     * templates. `git` (default): any Git remote over HTTP(S); the change
+     * is pushed as a branch named after the request (or committed to the
+     * base branch, see `commitToBaseBranch`). `github`: a pull request,
+     * through the standard `publish:github:pull-request` action. `gitlab`:
+     * a merge request, through the standard `publish:gitlab:merge-request`
+     * action.
+     */
+    provider?: 'git' | 'github' | 'gitlab';
+    /**
+     * Branch that is fetched and that changes are requested against.
+     * Default: `main`.
+     */
+    baseBranch?: string;
+    /**
+     * Provider `git` only: commit straight to the base branch instead of
+     * pushing a branch per request (for a repository without review).
+     * Default: false.
+     */
+    commitToBaseBranch?: boolean;
+    /**
+     * Address shown as the change request of provider `git`, with the
+     * placeholders `{branch}`, `{baseBranch}` and `{commit}`, e.g.
+     * `https://git.example.com/platform/gitops/compare/main...{branch}`.
+     * Default: `<repoUrl without .git>/compare/<baseBranch>...<branch>`
+     * (Gitea, Forgejo and GitHub style), or the commit page when committing
+     * to the base branch.
+     */
+    changeUrlTemplate?: string;
+    /**
+     * Namespace of Argo CD, which belongs to the platform: manifests may not
+     * use it, except Argo CD's own kinds (Application, ApplicationSet,
+     * AppProject). Default: `openshift-gitops`.
+     */
+    argocdNamespace?: string;
+    /**
+     * More namespaces the platform owns, besides `default`, `openshift`,
+     * `kube-*`, `openshift-*` and the Argo CD namespace; manifests may not
+     * place objects in them or point Argo CD applications at them.
+     */
+    platformNamespaces?: string[];
+  };
+}
