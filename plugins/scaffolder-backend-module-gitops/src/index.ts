@@ -18,6 +18,7 @@ export {
   REQUIRED_LABELS,
   isPlatformNamespace,
 } from './validation';
+export { ROUTE_SCHEMA } from './validation/routeSchema';
 export type {
   ManifestFile,
   ManifestProblem,

@@ -15,11 +15,13 @@ const ROUTE_TARGET = {
 /**
  * route.openshift.io/v1 Route, after the openAPIV3Schema of the OpenShift
  * Route CRD (openshift/api, route/v1): the spec fields, their types, enums
- * and patterns. Stricter than the API server in one way: unknown spec fields
- * are errors here, where the server would drop them.
+ * and patterns, and two of its validation rules. Stricter than the API server
+ * in one way: unknown fields are errors here, where the server would drop
+ * them.
  */
 export const ROUTE_SCHEMA = {
   type: 'object',
+  additionalProperties: false,
   required: ['apiVersion', 'kind', 'metadata', 'spec'],
   properties: {
     apiVersion: { const: 'route.openshift.io/v1' },
@@ -67,6 +69,18 @@ export const ROUTE_SCHEMA = {
               properties: { name: { type: 'string' } },
             },
           },
+          allOf: [
+            { not: { required: ['certificate', 'externalCertificate'] } },
+            {
+              not: {
+                required: ['termination', 'insecureEdgeTerminationPolicy'],
+                properties: {
+                  termination: { const: 'passthrough' },
+                  insecureEdgeTerminationPolicy: { const: 'Allow' },
+                },
+              },
+            },
+          ],
         },
         wildcardPolicy: { enum: ['None', 'Subdomain', ''] },
         httpHeaders: { type: 'object' },
