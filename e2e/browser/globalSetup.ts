@@ -3,6 +3,7 @@ import path from 'node:path';
 import { oidcProviderConfig, startOidcIssuer } from '../support/oidcIssuer';
 import { repoRoot, scratchDir, writeConfig } from '../support/paths';
 import { answers, portInUse, waitFor } from '../support/ports';
+import { stopTree } from '../support/processes';
 import {
   startArgoCdStandIn,
   startKubernetesStandIn,
@@ -75,7 +76,7 @@ export default async function globalSetup() {
       }
       // The dev server outlives a backend that failed to start.
       if (output.includes('Start-up refused')) {
-        process.kill(-portal.pid!, 'SIGTERM');
+        await stopTree(portal.pid!);
         throw new Error(`the backend did not start:\n${output.slice(-4000)}`);
       }
       return (
@@ -90,11 +91,7 @@ export default async function globalSetup() {
   return async () => {
     // The start command runs the backend and the dev server as children.
     if (portal.pid && exitCode === undefined) {
-      process.kill(-portal.pid, 'SIGTERM');
-      await waitFor('the portal to stop', async () => exitCode !== undefined, {
-        attempts: 60,
-        intervalMs: 500,
-      }).catch(() => process.kill(-portal.pid!, 'SIGKILL'));
+      await stopTree(portal.pid);
     }
     const writes = [...kubernetes.requests, ...argocd.requests].filter(
       r => r.method !== 'GET',

@@ -1,0 +1,320 @@
+/**
+ * Measures built backend bundles (the image's /app, from
+ * scripts/build-bundle.sh): size on disk, cold start to ready, and memory at
+ * rest. Run through bench/bundle/run.sh, which builds both apps first.
+ *
+ *   measure.ts --portal <app dir> [--vanilla <app dir>] [--out results.json]
+ *
+ * Each app gets its own fresh PostgreSQL 15 cluster, so "cold" includes
+ * every plugin's migrations; a second start on the migrated database is
+ * reported as "warm".
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  BundleProcess,
+  spawnBundle,
+  startKeycloakAdminStandIn,
+  writableDirs,
+} from '../../e2e/support/bundle';
+import { ISSUER_ACCOUNTS, startOidcIssuer } from '../../e2e/support/oidcIssuer';
+import { repoRoot, writeConfig } from '../../e2e/support/paths';
+import { answers, freePort } from '../../e2e/support/ports';
+import { startPostgres } from '../../e2e/support/postgres';
+import {
+  startArgoCdStandIn,
+  startKubernetesStandIn,
+} from '../../e2e/support/standIns';
+
+const IDLE_MS = 30_000;
+const READY_TIMEOUT_MS = 5 * 60_000;
+
+interface Figures {
+  app: string;
+  unpackedBytes: number;
+  nodeModulesBytes: number;
+  files: number;
+  coldStartMs: number;
+  warmStartMs: number;
+  rssAtRestBytes: number;
+}
+
+/** Apparent size of every regular file below `dir`, symlinks not followed. */
+function diskUsage(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else if (entry.isFile()) {
+        bytes += fs.lstatSync(full).size;
+        files++;
+      }
+    }
+  };
+  walk(dir);
+  return { bytes, files };
+}
+
+function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!kb) {
+    throw new Error(`no VmRSS for ${pid}`);
+  }
+  return Number(kb[1]) * 1024;
+}
+
+/** Milliseconds from spawn to the first 200 from readiness, bounded. */
+async function timeToReady(backend: BundleProcess): Promise<number> {
+  const started = performance.now();
+  let exit: number | null | undefined;
+  backend.exited.then(code => (exit = code));
+  const readiness = `${backend.baseUrl}/.backstage/health/v1/readiness`;
+  while (performance.now() - started < READY_TIMEOUT_MS) {
+    if (exit !== undefined) {
+      const log = backend
+        .output()
+        .split('\n')
+        .filter(line => !line.includes('"incomingRequest"'))
+        .join('\n');
+      throw new Error(`exited with ${exit} before ready:\n${log.slice(-4000)}`);
+    }
+    if (await answers(readiness, 200)) {
+      return Math.round(performance.now() - started);
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(
+    `not ready after ${READY_TIMEOUT_MS} ms; its output is kept next to its database`,
+  );
+}
+
+interface Target {
+  name: string;
+  appDir: string;
+  /** Config files and environment for a backend on `port` against `pg`. */
+  setup(
+    port: number,
+    pg: { host: string; port: number; user: string; password: string },
+    dir: string,
+  ): Promise<{
+    configFiles: string[];
+    env: NodeJS.ProcessEnv;
+    close(): Promise<void>;
+  }>;
+}
+
+async function measure(target: Target, scratch: string): Promise<Figures> {
+  // pg_ctl takes the socket folder inside an unquoted option string.
+  const dir = path.join(scratch, target.name.replace(/[^a-z0-9.-]+/gi, '-'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const all = diskUsage(target.appDir);
+  const nodeModules = diskUsage(path.join(target.appDir, 'node_modules'));
+  const pg = await startPostgres(dir);
+  const port = await freePort();
+  const { configFiles, env, close } = await target.setup(port, pg, dir);
+  const start = () =>
+    spawnBundle({ appDir: target.appDir, port, configFiles, env });
+  let backend: BundleProcess | undefined;
+  let runs = 0;
+  const keepLog = () =>
+    backend &&
+    fs.writeFileSync(path.join(dir, `backend-${++runs}.log`), backend.output());
+  try {
+    backend = start();
+    const coldStartMs = await timeToReady(backend);
+    await new Promise(r => setTimeout(r, IDLE_MS));
+    const rssAtRestBytes = rssOf(backend.pid);
+    await backend.stop();
+    keepLog();
+    backend = start();
+    const warmStartMs = await timeToReady(backend);
+    return {
+      app: target.name,
+      unpackedBytes: all.bytes,
+      nodeModulesBytes: nodeModules.bytes,
+      files: all.files,
+      coldStartMs,
+      warmStartMs,
+      rssAtRestBytes,
+    };
+  } finally {
+    await backend?.stop();
+    keepLog();
+    await close();
+    pg.destroy();
+  }
+}
+
+const listen = (port: number) => ({
+  backend: { listen: { port, host: '127.0.0.1' } },
+});
+
+function portal(appDir: string): Target {
+  return {
+    name: 'portal',
+    appDir,
+    async setup(port, pg, dir) {
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const issuer = await startOidcIssuer({
+        redirectUris: [`${baseUrl}/api/auth/oidc/handler/frame`],
+      });
+      const keycloak = await startKeycloakAdminStandIn({
+        accounts: Object.values(ISSUER_ACCOUNTS),
+        groups: ['/engineering', '/engineering/platform-team'],
+      });
+      const kubernetes = await startKubernetesStandIn();
+      const argocd = await startArgoCdStandIn();
+      const tmp = writableDirs(dir);
+      return {
+        configFiles: [
+          'app-config.yaml',
+          'app-config.production.yaml',
+          writeConfig(dir, 'listen.json', listen(port)),
+        ],
+        env: {
+          NODE_ENV: 'production',
+          HOME: tmp.tmp,
+          TMPDIR: tmp.tmp,
+          APP_CONFIG_techdocs_publisher_local_publishDirectory: tmp.techdocs,
+          APP_BASE_URL: baseUrl,
+          BACKEND_BASE_URL: baseUrl,
+          POSTGRES_HOST: pg.host,
+          POSTGRES_PORT: String(pg.port),
+          POSTGRES_USER: pg.user,
+          POSTGRES_PASSWORD: pg.password,
+          AUTH_SESSION_SECRET: 'bench-session-secret',
+          KEYCLOAK_METADATA_URL: issuer.metadataUrl,
+          KEYCLOAK_CLIENT_ID: issuer.clientId,
+          KEYCLOAK_CLIENT_SECRET: issuer.clientSecret,
+          KEYCLOAK_BASE_URL: keycloak.baseUrl,
+          KEYCLOAK_REALM: keycloak.realm,
+          KEYCLOAK_ORG_CLIENT_ID: keycloak.clientId,
+          KEYCLOAK_ORG_CLIENT_SECRET: keycloak.clientSecret,
+          K8S_CLUSTER_NAME: 'stand-in',
+          K8S_CLUSTER_URL: kubernetes.url,
+          K8S_SA_TOKEN: 'bench-token',
+          ARGOCD_URL: argocd.url,
+          ARGOCD_AUTH_TOKEN: 'bench-token',
+          CI_EXTERNAL_ACCESS_TOKEN: 'bench-ci-token',
+          GITOPS_REPO_URL: 'http://127.0.0.1:1/gitops.git',
+          GITOPS_GIT_HOST: '127.0.0.1:1',
+          GITOPS_GIT_USERNAME: 'portal',
+          GITOPS_GIT_PASSWORD: 'bench-gitops-password',
+          ...(process.env.BENCH_PORTAL_EXTRA_ENV
+            ? JSON.parse(process.env.BENCH_PORTAL_EXTRA_ENV)
+            : {}),
+        },
+        async close() {
+          await issuer.close();
+          await keycloak.close();
+          await kubernetes.close();
+          await argocd.close();
+        },
+      };
+    },
+  };
+}
+
+function vanilla(appDir: string): Target {
+  return {
+    name: 'vanilla create-app 0.9.2',
+    appDir,
+    async setup(port, pg, dir) {
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const tmp = writableDirs(dir);
+      return {
+        // Its own production config, as its Dockerfile starts it, plus the
+        // same loopback listen address.
+        configFiles: [
+          'app-config.yaml',
+          'app-config.production.yaml',
+          // Its production config writes the listener as a string, which
+          // an object cannot override.
+          writeConfig(dir, 'listen.json', {
+            app: { baseUrl },
+            backend: { baseUrl, listen: `127.0.0.1:${port}` },
+          }),
+        ],
+        env: {
+          NODE_ENV: 'production',
+          HOME: tmp.tmp,
+          TMPDIR: tmp.tmp,
+          POSTGRES_HOST: pg.host,
+          POSTGRES_PORT: String(pg.port),
+          POSTGRES_USER: pg.user,
+          POSTGRES_PASSWORD: pg.password,
+        },
+        close: async () => {},
+      };
+    },
+  };
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+async function main() {
+  const targets: Target[] = [];
+  const portalDir = arg('portal');
+  const vanillaDir = arg('vanilla');
+  if (portalDir) targets.push(portal(path.resolve(portalDir)));
+  if (vanillaDir) targets.push(vanilla(path.resolve(vanillaDir)));
+  if (targets.length === 0) {
+    throw new Error('usage: measure.ts --portal <dir> [--vanilla <dir>]');
+  }
+  const scratch = path.join(repoRoot, '.scratch', 'bench', 'runs');
+  const results: Figures[] = [];
+  const failures: string[] = [];
+  for (const target of targets) {
+    process.stderr.write(`measuring ${target.name} (${target.appDir})\n`);
+    try {
+      results.push(await measure(target, scratch));
+    } catch (error) {
+      failures.push(`${target.name}: ${(error as Error).message}`);
+    }
+  }
+  const rows = [
+    ['', ...results.map(r => r.app)],
+    ['unpacked size', ...results.map(r => mib(r.unpackedBytes))],
+    ['  bytes', ...results.map(r => String(r.unpackedBytes))],
+    ['node_modules', ...results.map(r => mib(r.nodeModulesBytes))],
+    ['  bytes', ...results.map(r => String(r.nodeModulesBytes))],
+    ['files', ...results.map(r => String(r.files))],
+    ['cold start to ready', ...results.map(r => `${r.coldStartMs} ms`)],
+    ['warm start to ready', ...results.map(r => `${r.warmStartMs} ms`)],
+    [
+      `RSS ready + ${IDLE_MS / 1000}s idle`,
+      ...results.map(r => mib(r.rssAtRestBytes)),
+    ],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.map((cell, c) => cell.padEnd(widths[c])).join('  ')}\n`,
+    );
+  }
+  const out = arg('out');
+  if (out) {
+    fs.writeFileSync(out, JSON.stringify({ results, failures }, null, 2));
+  }
+  if (failures.length > 0) {
+    throw new Error(`not measured:\n${failures.join('\n')}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,12 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import path from 'node:path';
+
+/** The root of the portal repository this package lives in. */
+export const repoRoot = path.resolve(
+  resolvePackagePath('@internal/gitops-check'),
+  '../..',
+);
+/** The golden-path templates. */
+export const templatesDir = path.join(repoRoot, 'templates');
+/** The GitOps layout contract and bootstrap; every fixture starts from it. */
+export const gitopsDir = path.join(repoRoot, 'gitops');

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gitopsDir, templatesDir } from './paths';
+import { checkTemplates, FixtureResult, listTemplates } from './templates';
+
+jest.setTimeout(120_000);
+
+/** A scratch copy of some templates, to break without touching the real ones. */
+function copyTemplates(names: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-check-test-'));
+  for (const name of names) {
+    fs.cpSync(path.join(templatesDir, name), path.join(dir, name), {
+      recursive: true,
+    });
+  }
+  return dir;
+}
+
+function failures(results: FixtureResult[]) {
+  return results
+    .filter(r => r.problems.length > 0)
+    .map(r => `${r.template}/${r.fixture}:\n  ${r.problems.join('\n  ')}`);
+}
+
+describe('gitops-check templates', () => {
+  let results: FixtureResult[];
+
+  beforeAll(async () => {
+    results = await checkTemplates({ templatesDir, seedDir: gitopsDir });
+  });
+
+  it('passes every fixture of every template', () => {
+    expect(failures(results)).toEqual([]);
+    expect(listTemplates(templatesDir)).toEqual([
+      'add-database',
+      'decommission-service',
+      'deploy-service',
+      'onboard-team',
+      'promote-image',
+    ]);
+    for (const template of listTemplates(templatesDir)) {
+      const own = results.filter(r => r.template === template);
+      // Every template has at least one accepted and one hostile fixture.
+      expect(own.some(r => !r.fixture.startsWith('hostile-'))).toBe(true);
+      expect(own.some(r => r.fixture.startsWith('hostile-'))).toBe(true);
+    }
+  });
+
+  it.each([
+    ['capital letters in a name', 'deploy-service', 'hostile-name-capitals'],
+    ['a 64-character name', 'deploy-service', 'hostile-name-64-chars'],
+    ['a leading dash', 'deploy-service', 'hostile-name-leading-dash'],
+    ['../ in a name', 'deploy-service', 'hostile-path-traversal'],
+    ['an absolute path', 'deploy-service', 'hostile-absolute-path'],
+    [
+      'a description with a YAML document',
+      'deploy-service',
+      'hostile-description-newline',
+    ],
+    ['a team with a YAML document', 'deploy-service', 'hostile-team-newline'],
+    ['a kube-system team', 'onboard-team', 'hostile-platform-prefix'],
+    ['namespaces kube-*', 'onboard-team', 'hostile-platform-namespace'],
+    ['an existing service', 'deploy-service', 'hostile-existing-service'],
+    ['an existing team', 'onboard-team', 'hostile-existing-team'],
+    ['a missing service', 'promote-image', 'hostile-missing-service'],
+    ['../ in decommission', 'decommission-service', 'hostile-path-traversal'],
+  ])('refuses %s with the expected message', (_, template, fixture) => {
+    const result = results.find(
+      r => r.template === template && r.fixture === fixture,
+    );
+    expect(result).toBeDefined();
+    expect(result!.problems).toEqual([]);
+    // The fixture really is a refusal, not an accepted run.
+    expect(
+      fs.existsSync(
+        path.join(templatesDir, template, 'fixtures', fixture, 'refused.txt'),
+      ),
+    ).toBe(true);
+  });
+
+  it('renders values holding # and : to exactly the expected documents', () => {
+    const result = results.find(
+      r =>
+        r.template === 'deploy-service' &&
+        r.fixture === 'yaml-special-characters',
+    );
+    expect(result?.problems).toEqual([]);
+    const catalogInfo = fs.readFileSync(
+      path.join(
+        templatesDir,
+        'deploy-service/fixtures/yaml-special-characters/expected/services/team-payments/quoted/catalog-info.yaml',
+      ),
+      'utf8',
+    );
+    const values = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          templatesDir,
+          'deploy-service/fixtures/yaml-special-characters/values.json',
+        ),
+        'utf8',
+      ),
+    );
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parse } = require('yaml');
+    expect(parse(catalogInfo).metadata.description).toBe(values.description);
+  });
+
+  it('fails when an expected file was tampered with', async () => {
+    const dir = copyTemplates(['onboard-team', 'deploy-service']);
+    try {
+      const file = path.join(
+        dir,
+        'deploy-service/fixtures/payments-api/expected/services/team-payments/payments-api/base/deployment.yaml',
+      );
+      fs.writeFileSync(
+        file,
+        fs
+          .readFileSync(file, 'utf8')
+          .replace('runAsNonRoot: true', 'runAsNonRoot: false'),
+      );
+      fs.rmSync(
+        path.join(
+          dir,
+          'deploy-service/fixtures/payments-api/expected/services/team-payments/payments-api/base/route.yaml',
+        ),
+      );
+      const tampered = await checkTemplates({
+        templatesDir: dir,
+        seedDir: gitopsDir,
+        only: ['deploy-service'],
+      });
+      const result = tampered.find(r => r.fixture === 'payments-api')!;
+      expect(result.problems).toEqual([
+        expect.stringMatching(
+          /^services\/team-payments\/payments-api\/base\/deployment\.yaml: differs from expected\/.* at line \d+:\n.*runAsNonRoot: false/s,
+        ),
+        'services/team-payments/payments-api/base/route.yaml: written by the template but not in expected/',
+      ]);
+      // Fixtures that were left alone still pass.
+      expect(
+        tampered.filter(
+          r => r.fixture !== 'payments-api' && r.problems.length > 0,
+        ),
+      ).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when a hostile fixture is accepted or refused for another reason', async () => {
+    const dir = copyTemplates(['onboard-team', 'deploy-service']);
+    try {
+      const fixtures = path.join(dir, 'deploy-service/fixtures');
+      fs.writeFileSync(
+        path.join(fixtures, 'payments-api/refused.txt'),
+        'does not match pattern\n',
+      );
+      fs.writeFileSync(
+        path.join(fixtures, 'hostile-name-capitals/refused.txt'),
+        'some other reason\n',
+      );
+      const broken = await checkTemplates({
+        templatesDir: dir,
+        seedDir: gitopsDir,
+        only: ['deploy-service'],
+      });
+      expect(broken.find(r => r.fixture === 'payments-api')!.problems).toEqual([
+        'the template accepted values it must refuse',
+      ]);
+      expect(
+        broken.find(r => r.fixture === 'hostile-name-capitals')!.problems,
+      ).toEqual([
+        expect.stringMatching(
+          /^refused, but without "some other reason" in the message: instance\.name does not match pattern/,
+        ),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
