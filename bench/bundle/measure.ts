@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BundleProcess,
+  productionVariables,
   spawnBundle,
   startKeycloakAdminStandIn,
   writableDirs,
@@ -169,7 +170,6 @@ function portal(appDir: string): Target {
       });
       const kubernetes = await startKubernetesStandIn();
       const argocd = await startArgoCdStandIn();
-      const tmp = writableDirs(dir);
       return {
         configFiles: [
           'app-config.yaml',
@@ -177,34 +177,18 @@ function portal(appDir: string): Target {
           writeConfig(dir, 'listen.json', listen(port)),
         ],
         env: {
-          NODE_ENV: 'production',
-          HOME: tmp.tmp,
-          TMPDIR: tmp.tmp,
-          APP_CONFIG_techdocs_publisher_local_publishDirectory: tmp.techdocs,
-          APP_BASE_URL: baseUrl,
-          BACKEND_BASE_URL: baseUrl,
-          POSTGRES_HOST: pg.host,
-          POSTGRES_PORT: String(pg.port),
-          POSTGRES_USER: pg.user,
-          POSTGRES_PASSWORD: pg.password,
-          AUTH_SESSION_SECRET: 'bench-session-secret',
-          KEYCLOAK_METADATA_URL: issuer.metadataUrl,
-          KEYCLOAK_CLIENT_ID: issuer.clientId,
-          KEYCLOAK_CLIENT_SECRET: issuer.clientSecret,
-          KEYCLOAK_BASE_URL: keycloak.baseUrl,
-          KEYCLOAK_REALM: keycloak.realm,
-          KEYCLOAK_ORG_CLIENT_ID: keycloak.clientId,
-          KEYCLOAK_ORG_CLIENT_SECRET: keycloak.clientSecret,
-          K8S_CLUSTER_NAME: 'stand-in',
-          K8S_CLUSTER_URL: kubernetes.url,
-          K8S_SA_TOKEN: 'bench-token',
-          ARGOCD_URL: argocd.url,
-          ARGOCD_AUTH_TOKEN: 'bench-token',
-          CI_EXTERNAL_ACCESS_TOKEN: 'bench-ci-token',
-          GITOPS_REPO_URL: 'http://127.0.0.1:1/gitops.git',
-          GITOPS_GIT_HOST: '127.0.0.1:1',
-          GITOPS_GIT_USERNAME: 'portal',
-          GITOPS_GIT_PASSWORD: 'bench-gitops-password',
+          ...productionVariables(
+            {
+              baseUrl,
+              postgres: pg,
+              issuer,
+              keycloak,
+              kubernetes,
+              argocd,
+              writable: writableDirs(dir),
+            },
+            'bench',
+          ),
           ...(process.env.BENCH_PORTAL_EXTRA_ENV
             ? JSON.parse(process.env.BENCH_PORTAL_EXTRA_ENV)
             : {}),

@@ -9,6 +9,7 @@ import {
   BuiltBundle,
   configVariables,
   KeycloakAdminStandIn,
+  productionVariables,
   spawnBundle,
   startKeycloakAdminStandIn,
   writableDirs,
@@ -19,6 +20,7 @@ import {
   OidcIssuer,
   startOidcIssuer,
 } from '../support/oidcIssuer';
+import { popupSignIn } from '../support/oidcSignIn';
 import { scratchDir, writeConfig } from '../support/paths';
 import { answers, freePort, waitFor } from '../support/ports';
 import { PostgresCluster, startPostgres } from '../support/postgres';
@@ -47,6 +49,7 @@ test.use({
 });
 test.describe.configure({ mode: 'serial' });
 
+// productionVariables(..., 'bundle') sets these.
 const CI_TOKEN = 'bundle-ci-token';
 const SESSION_SECRET = 'bundle-session-secret';
 /** Keycloak realm groups, named as catalog/org.yaml and the policy file expect. */
@@ -85,35 +88,18 @@ let exitCode: number | null | undefined;
  * bundle still starts; the test names it in its annotations.
  */
 function productionEnv(unknown: string[]): NodeJS.ProcessEnv {
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const tmp = writableDirs(dir);
-  const known: Record<string, string> = {
-    APP_BASE_URL: baseUrl,
-    BACKEND_BASE_URL: baseUrl,
-    POSTGRES_HOST: postgres.host,
-    POSTGRES_PORT: String(postgres.port),
-    POSTGRES_USER: postgres.user,
-    POSTGRES_PASSWORD: postgres.password,
-    AUTH_SESSION_SECRET: SESSION_SECRET,
-    KEYCLOAK_METADATA_URL: issuer.metadataUrl,
-    KEYCLOAK_CLIENT_ID: issuer.clientId,
-    KEYCLOAK_CLIENT_SECRET: issuer.clientSecret,
-    KEYCLOAK_BASE_URL: keycloak.baseUrl,
-    KEYCLOAK_REALM: keycloak.realm,
-    KEYCLOAK_ORG_CLIENT_ID: keycloak.clientId,
-    KEYCLOAK_ORG_CLIENT_SECRET: keycloak.clientSecret,
-    K8S_CLUSTER_NAME: 'stand-in',
-    K8S_CLUSTER_URL: kubernetes.url,
-    K8S_SA_TOKEN: 'bundle-k8s-token',
-    ARGOCD_URL: argocd.url,
-    ARGOCD_AUTH_TOKEN: 'bundle-argocd-token',
-    CI_EXTERNAL_ACCESS_TOKEN: CI_TOKEN,
-    // Nothing here pushes to the GitOps repository: a closed port.
-    GITOPS_REPO_URL: 'http://127.0.0.1:1/gitops.git',
-    GITOPS_GIT_HOST: '127.0.0.1:1',
-    GITOPS_GIT_USERNAME: 'portal',
-    GITOPS_GIT_PASSWORD: 'bundle-gitops-password',
-  };
+  const known = productionVariables(
+    {
+      baseUrl: `http://127.0.0.1:${port}`,
+      postgres,
+      issuer,
+      keycloak,
+      kubernetes,
+      argocd,
+      writable: writableDirs(dir),
+    },
+    'bundle',
+  );
   const placeholders: Record<string, string> = {};
   for (const name of unknown) {
     placeholders[name] = /_URL$/.test(name)
@@ -122,16 +108,7 @@ function productionEnv(unknown: string[]): NodeJS.ProcessEnv {
       ? '1'
       : `bundle-${name.toLowerCase()}`;
   }
-  return {
-    ...placeholders,
-    ...known,
-    NODE_ENV: 'production',
-    // The image's environment (Dockerfile ENV): $HOME and the TechDocs
-    // publish directory on writable volumes.
-    HOME: tmp.tmp,
-    TMPDIR: tmp.tmp,
-    APP_CONFIG_techdocs_publisher_local_publishDirectory: tmp.techdocs,
-  };
+  return { ...placeholders, ...known };
 }
 
 const KNOWN_VARIABLES = new Set([
@@ -250,49 +227,20 @@ async function catalogNames(token: string, kind: string): Promise<string[]> {
 
 /** The popup sign-in the app performs, in Chromium, through the loopback issuer. */
 async function signIn(browser: Browser, username: IssuerUsername) {
-  const account = ISSUER_ACCOUNTS[username];
-  const context = await browser.newContext();
-  try {
-    const app = await context.newPage();
-    await app.goto(`${backend!.baseUrl}/.backstage/health/v1/liveness`);
-    const start = `${
-      backend!.baseUrl
-    }/api/auth/oidc/start?${new URLSearchParams({
-      scope: 'openid profile email',
-      origin: backend!.baseUrl,
-      flow: 'popup',
-      env: 'production',
-    })}`;
-    const [popup] = await Promise.all([
-      context.waitForEvent('page'),
-      app.evaluate(url => {
-        window.addEventListener('message', event => {
-          if (event.data?.type === 'authorization_response') {
-            (window as any).authorizationResponse = event.data;
-          }
-        });
-        window.open(url, 'keycloak-sign-in', 'width=500,height=700');
-      }, start),
-    ]);
-    await popup.locator('#username').fill(account.username);
-    await popup.locator('#password').fill(account.password);
-    await popup.locator('#kc-login').click();
-    await app.waitForFunction(
-      () => (window as any).authorizationResponse,
-      null,
-      {
-        timeout: 60_000,
-      },
-    );
-    return await app.evaluate(() => (window as any).authorizationResponse);
-  } finally {
-    await context.close();
-  }
+  const { message, context } = await popupSignIn(
+    browser,
+    backend!.baseUrl,
+    username,
+    'production',
+  );
+  await context.close();
+  return message;
 }
 
 let aliceToken: string;
 const LOCATION_TARGET =
   'https://gitops.example.com/developer-portal/catalog-info.yaml';
+let taskId: string;
 let locationId: string;
 
 /** Files matching `pattern` (relative, `*` within one path segment) below `root`. */
@@ -426,7 +374,7 @@ test('signs alice in through the OIDC issuer with her Keycloak groups', async ({
   ]);
 });
 
-test('records catalog data and a user setting in PostgreSQL', async () => {
+test('records catalog data, a user setting and a scaffolder task in PostgreSQL', async () => {
   const headers = {
     authorization: `Bearer ${aliceToken}`,
     'content-type': 'application/json',
@@ -452,6 +400,33 @@ test('records catalog data and a user setting in PostgreSQL', async () => {
       `SELECT target FROM locations WHERE id = '${locationId}'`,
     ),
   ).toEqual([LOCATION_TARGET]);
+
+  // A scaffolder task from a template in the image. It fails at its first
+  // step (the GitOps remote is a closed port); what counts is that it is kept.
+  await waitFor('the templates in the catalog', async () =>
+    catalogRefs().includes('template:default/promote-image'),
+  );
+  const task = await fetch(`${backend!.baseUrl}/api/scaffolder/v2/tasks`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      templateRef: 'template:default/promote-image',
+      values: {
+        team: 'group:default/team-payments',
+        service: 'payments-api',
+        env: 'prod',
+        tag: '1.5.0',
+      },
+    }),
+  });
+  expect(task.status, await task.clone().text()).toBe(201);
+  taskId = (await task.json()).id;
+  expect(
+    postgres.query(
+      'backstage_plugin_scaffolder',
+      `SELECT created_by FROM tasks WHERE id = '${taskId}'`,
+    ),
+  ).toEqual(['user:default/alice']);
 });
 
 test('accepts the CI token for catalog reads and nothing else', async () => {
@@ -525,6 +500,18 @@ test('readiness follows PostgreSQL and recovers without a restart', async () => 
   );
   expect(setting.status).toBe(200);
   expect((await setting.json()).value).toBe('dark');
+  const task = await fetch(
+    `${backend!.baseUrl}/api/scaffolder/v2/tasks/${taskId}`,
+    {
+      headers,
+    },
+  );
+  expect(task.status).toBe(200);
+  expect(await task.json()).toMatchObject({
+    id: taskId,
+    createdBy: 'user:default/alice',
+    spec: { templateInfo: { entityRef: 'template:default/promote-image' } },
+  });
 });
 
 test('writes nothing into the bundle', async () => {

@@ -1,4 +1,4 @@
-import { Browser, BrowserContext, expect, test } from '@playwright/test';
+import { Browser, expect, test } from '@playwright/test';
 import { execSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,12 +11,12 @@ import {
   waitUntilReady,
 } from '../support/backend';
 import {
-  ISSUER_ACCOUNTS,
   IssuerUsername,
   OidcIssuer,
   oidcProviderConfig,
   startOidcIssuer,
 } from '../support/oidcIssuer';
+import { popupSignIn } from '../support/oidcSignIn';
 import { repoRoot, scratchDir, writeConfig } from '../support/paths';
 import { freePort, waitFor } from '../support/ports';
 
@@ -104,59 +104,13 @@ async function waitForOrg(backend: BackendProcess) {
   });
 }
 
-interface AuthorizationResponse {
-  type: 'authorization_response';
-  response?: {
-    profile: { email?: string; displayName?: string };
-    backstageIdentity: {
-      token: string;
-      identity: { userEntityRef: string; ownershipEntityRefs: string[] };
-    };
-  };
-  error?: { name: string; message: string };
-}
-
-/**
- * Plays the app: a page on the app's origin opens the sign-in popup, the
- * person types their Keycloak credentials, and the backend's frame handler
- * posts the result back to the opener, as it does for the real app.
- */
-async function signIn(
+/** Signs in through the issuer's login form, as the app does. */
+function signIn(
   browser: Browser,
   backend: BackendProcess,
   username: IssuerUsername,
-): Promise<{ message: AuthorizationResponse; context: BrowserContext }> {
-  const account = ISSUER_ACCOUNTS[username];
-  const context = await browser.newContext();
-  const app = await context.newPage();
-  await app.goto(`${backend.baseUrl}/.backstage/health/v1/liveness`);
-  const start = `${backend.baseUrl}/api/auth/oidc/start?${new URLSearchParams({
-    scope: 'openid profile email',
-    origin: backend.baseUrl,
-    flow: 'popup',
-    env: 'development',
-  })}`;
-  const [popup] = await Promise.all([
-    context.waitForEvent('page'),
-    app.evaluate(url => {
-      window.addEventListener('message', event => {
-        if (event.data?.type === 'authorization_response') {
-          (window as any).authorizationResponse = event.data;
-        }
-      });
-      window.open(url, 'keycloak-sign-in', 'width=500,height=700');
-    }, start),
-  ]);
-  await popup.locator('#username').fill(account.username);
-  await popup.locator('#password').fill(account.password);
-  await popup.locator('#kc-login').click();
-  await app.waitForFunction(() => (window as any).authorizationResponse, null, {
-    timeout: 60_000,
-  });
-  const message = await app.evaluate(
-    () => (window as any).authorizationResponse as AuthorizationResponse,
-  );
-  return { message, context };
+) {
+  return popupSignIn(browser, backend.baseUrl, username, 'development');
 }
 
 /** What the auth backend recorded for the token's user, as other plugins see it. */

@@ -322,3 +322,60 @@ export async function startKeycloakAdminStandIn(options: {
       }),
   };
 }
+
+/** The loopback services a production bundle is pointed at. */
+export interface LoopbackServices {
+  baseUrl: string;
+  postgres: { host: string; port: number; user: string; password: string };
+  issuer: { metadataUrl: string; clientId: string; clientSecret: string };
+  keycloak: KeycloakAdminStandIn;
+  kubernetes: { url: string };
+  argocd: { url: string };
+  /** The writable folders of the image (writableDirs). */
+  writable: { tmp: string; techdocs: string };
+}
+
+/**
+ * What app-config.production.yaml reads from the environment, set the way
+ * the Helm chart sets it, pointed at the loopback services; secrets are
+ * `<label>-<name>`. The GitOps remote is a closed port: nothing here pushes.
+ */
+export function productionVariables(
+  services: LoopbackServices,
+  label: string,
+): Record<string, string> {
+  const { baseUrl, postgres, issuer, keycloak, kubernetes, argocd } = services;
+  return {
+    NODE_ENV: 'production',
+    // The image's environment (Dockerfile ENV): $HOME and the TechDocs
+    // publish directory on writable volumes.
+    HOME: services.writable.tmp,
+    TMPDIR: services.writable.tmp,
+    APP_CONFIG_techdocs_publisher_local_publishDirectory:
+      services.writable.techdocs,
+    APP_BASE_URL: baseUrl,
+    BACKEND_BASE_URL: baseUrl,
+    POSTGRES_HOST: postgres.host,
+    POSTGRES_PORT: String(postgres.port),
+    POSTGRES_USER: postgres.user,
+    POSTGRES_PASSWORD: postgres.password,
+    AUTH_SESSION_SECRET: `${label}-session-secret`,
+    KEYCLOAK_METADATA_URL: issuer.metadataUrl,
+    KEYCLOAK_CLIENT_ID: issuer.clientId,
+    KEYCLOAK_CLIENT_SECRET: issuer.clientSecret,
+    KEYCLOAK_BASE_URL: keycloak.baseUrl,
+    KEYCLOAK_REALM: keycloak.realm,
+    KEYCLOAK_ORG_CLIENT_ID: keycloak.clientId,
+    KEYCLOAK_ORG_CLIENT_SECRET: keycloak.clientSecret,
+    K8S_CLUSTER_NAME: 'stand-in',
+    K8S_CLUSTER_URL: kubernetes.url,
+    K8S_SA_TOKEN: `${label}-k8s-token`,
+    ARGOCD_URL: argocd.url,
+    ARGOCD_AUTH_TOKEN: `${label}-argocd-token`,
+    CI_EXTERNAL_ACCESS_TOKEN: `${label}-ci-token`,
+    GITOPS_REPO_URL: 'http://127.0.0.1:1/gitops.git',
+    GITOPS_GIT_HOST: '127.0.0.1:1',
+    GITOPS_GIT_USERNAME: 'portal',
+    GITOPS_GIT_PASSWORD: `${label}-gitops-password`,
+  };
+}
