@@ -429,6 +429,15 @@ test('records catalog data, a user setting and a scaffolder task in PostgreSQL',
   ).toEqual(['user:default/alice']);
 });
 
+test('refuses the local guest sign-in', async () => {
+  const res = await fetch(`${backend!.baseUrl}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  expect(res.status).toBe(403);
+  expect(await res.text()).not.toContain('backstageIdentity');
+});
+
 test('accepts the CI token for catalog reads and nothing else', async () => {
   const headers = {
     authorization: `Bearer ${CI_TOKEN}`,

@@ -46,6 +46,25 @@ describe('verifyStartup', () => {
     ).rejects.toThrow('permission.enabled must be true');
   });
 
+  it('refuses a production configuration in which guest sign-in would work', async () => {
+    const guest =
+      'auth:\n  environment: production\n  providers:\n    guest: {}\npermission:\n  enabled: true\n';
+    await expect(
+      verifyStartup(['node', 'index', '--config', configFile(guest)], {
+        NODE_ENV: 'development',
+      }),
+    ).rejects.toThrow('auth.providers.guest would let anyone sign in');
+    const dangerous = guest.replace(
+      'guest: {}',
+      'guest:\n      dangerouslyAllowOutsideDevelopment: true',
+    );
+    await expect(
+      verifyStartup(['node', 'index', '--config', configFile(dangerous)], {
+        NODE_ENV: 'production',
+      }),
+    ).rejects.toThrow('auth.providers.guest would let anyone sign in');
+  });
+
   it('names the database setting and address it cannot reach', async () => {
     const port = await closedPort();
     const file = configFile(`

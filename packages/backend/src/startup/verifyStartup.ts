@@ -7,19 +7,35 @@ import {
 } from './missingEnvironment';
 
 /**
- * The permission framework is the only thing between a signed-in user and
- * every API, so a production configuration may not switch it off.
+ * What a production configuration may not do: switch the permission
+ * framework off (it is the only thing between a signed-in user and every
+ * API), or let the local guest sign-in of app-config.yaml work. The guest
+ * provider stays configured there and refuses by itself unless NODE_ENV is
+ * development or its `dangerouslyAllowOutsideDevelopment` switch is on.
  */
-export function requirePermissionsInProduction(
+export function requireProductionSafety(
   config: Config,
   env: NodeJS.ProcessEnv,
 ) {
   const production =
     env.NODE_ENV === 'production' ||
     config.getOptionalString('auth.environment') === 'production';
-  if (production && config.getOptionalBoolean('permission.enabled') !== true) {
+  if (!production) {
+    return;
+  }
+  if (config.getOptionalBoolean('permission.enabled') !== true) {
     throw new Error(
       'permission.enabled must be true in a production configuration; the portal does not run without its permission policy',
+    );
+  }
+  const guest = config.getOptionalConfig('auth.providers.guest');
+  if (
+    guest &&
+    (env.NODE_ENV === 'development' ||
+      guest.getOptionalBoolean('dangerouslyAllowOutsideDevelopment') === true)
+  ) {
+    throw new Error(
+      'auth.providers.guest would let anyone sign in as the guest user in a production configuration; run with NODE_ENV=production and without auth.providers.guest.dangerouslyAllowOutsideDevelopment',
     );
   }
 }
@@ -58,7 +74,7 @@ export async function verifyStartup(
     configTargets: files.map(path => ({ path })),
   });
   const config = ConfigReader.fromConfigs(appConfigs);
-  requirePermissionsInProduction(config, env);
+  requireProductionSafety(config, env);
   const database = await probeDatabase(config, 10_000);
   if (!database.ok) {
     throw new Error(
