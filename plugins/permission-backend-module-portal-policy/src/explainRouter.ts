@@ -1,7 +1,7 @@
 import {
   AuditorService,
   HttpAuthService,
-  UserInfoService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   RELATION_MEMBER_OF,
@@ -20,7 +20,7 @@ import { PortalPolicy } from './portalPolicy';
 export interface ExplainRouterOptions {
   policy: PortalPolicy;
   httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
+  permissions: PermissionsService;
   catalog: CatalogService;
   auditor: AuditorService;
 }
@@ -34,15 +34,14 @@ export interface ExplainRouterOptions {
 export function createExplainRouter(
   options: ExplainRouterOptions,
 ): express.Router {
-  const { policy, httpAuth, userInfo, catalog, auditor } = options;
+  const { policy, httpAuth, permissions, catalog, auditor } = options;
   const router = Router();
 
   router.get('/portal-policy/explain', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    // Asked through the policy itself, so the check is audited like any other.
-    const gate = await policy.handle(
-      { permission: portalPolicyExplainPermission },
-      { credentials, info: await userInfo.getUserInfo(credentials) },
+    const [gate] = await permissions.authorize(
+      [{ permission: portalPolicyExplainPermission }],
+      { credentials },
     );
     if (gate.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(

@@ -28,6 +28,7 @@ export const permissionModulePortalPolicy = createBackendModule({
         userInfo: coreServices.userInfo,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         policy: policyExtensionPoint,
@@ -47,7 +48,7 @@ export const permissionModulePortalPolicy = createBackendModule({
           createExplainRouter({
             policy: portalPolicy,
             httpAuth: deps.httpAuth,
-            userInfo: deps.userInfo,
+            permissions: deps.permissions,
             catalog: deps.catalog,
             auditor: deps.auditor,
           }),
