@@ -1,12 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { execSync } from 'node:child_process';
-
-function chromiumPath() {
-  return (
-    process.env.CHROMIUM_PATH ??
-    execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim()
-  );
-}
+import { chromiumLaunchOptions } from './support/chromium';
 
 /** The portal in Debian's Chromium, started with the README's start command. */
 export default defineConfig({
@@ -21,16 +14,6 @@ export default defineConfig({
   use: {
     baseURL: 'http://localhost:3000',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: chromiumPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './support/chromium';
 
 /** The real backend against a throwaway PostgreSQL 15 cluster and SQLite. */
 export default defineConfig({
@@ -8,4 +9,6 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
   outputDir: '../.scratch/integration-results',
+  // The sign-in tests play the app's popup flow in a real browser.
+  use: { launchOptions: chromiumLaunchOptions },
 });

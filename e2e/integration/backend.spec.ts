@@ -239,6 +239,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
 
 test.describe('start-up checks', () => {
   const productionEnv = () => ({
+    // As the image runs it: the guest provider refuses only outside development.
+    NODE_ENV: 'production',
     APP_BASE_URL: 'http://127.0.0.1:3000',
     BACKEND_BASE_URL: 'http://127.0.0.1:7007',
     POSTGRES_HOST: postgres.host,

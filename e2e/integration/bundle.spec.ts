@@ -1,5 +1,4 @@
 import { Browser, expect, test } from '@playwright/test';
-import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -39,14 +38,6 @@ import {
  * admin API stand-in. The only config besides the image's is the listen
  * address, since production listens on 0.0.0.0:7007.
  */
-test.use({
-  launchOptions: {
-    executablePath:
-      process.env.CHROMIUM_PATH ??
-      execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  },
-});
 test.describe.configure({ mode: 'serial' });
 
 // productionVariables(..., 'bundle') sets these.

@@ -1,5 +1,4 @@
 import { Browser, expect, test } from '@playwright/test';
-import { execSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,14 +24,6 @@ import { freePort, waitFor } from '../support/ports';
  * Keycloak module) against a real OIDC issuer on loopback, driven through
  * the same popup flow the app uses, in Debian's Chromium.
  */
-test.use({
-  launchOptions: {
-    executablePath:
-      process.env.CHROMIUM_PATH ??
-      execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  },
-});
 
 const appConfig = path.join(repoRoot, 'app-config.yaml');
 const NO_ENTITY_MESSAGE =
