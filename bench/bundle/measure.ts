@@ -25,7 +25,7 @@ import { startPostgres } from '../../e2e/support/postgres';
 import {
   startArgoCdStandIn,
   startKubernetesStandIn,
-} from '../../e2e/support/standIns';
+} from '@internal/stand-ins';
 
 const IDLE_MS = 30_000;
 const READY_TIMEOUT_MS = 5 * 60_000;

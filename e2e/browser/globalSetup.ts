@@ -7,7 +7,7 @@ import { stopTree } from '../support/processes';
 import {
   startArgoCdStandIn,
   startKubernetesStandIn,
-} from '../support/standIns';
+} from '@internal/stand-ins';
 
 /**
  * Brings the portal up with the README's start command on its embedded

@@ -27,7 +27,7 @@ import {
   StandIn,
   startArgoCdStandIn,
   startKubernetesStandIn,
-} from '../support/standIns';
+} from '@internal/stand-ins';
 
 /**
  * The production bundle, built by scripts/build-bundle.sh exactly as the

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isMap, isScalar, parseAllDocuments, parseDocument } from 'yaml';
 import type { YAMLMap } from 'yaml';
 import { repoRoot, scratchDir } from '../support/paths';
-import { ROUTE_SCHEMA } from '@internal/plugin-scaffolder-backend-module-gitops';
+import { ROUTE_SCHEMA } from '@internal/schemas';
 
 /**
  * The Helm chart in charts/developer-portal, rendered by a real Helm 3 binary

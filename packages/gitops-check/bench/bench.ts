@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import {
   seedRepository,
   startGitHttpServer,
-} from '@internal/plugin-scaffolder-backend-module-gitops/testing';
+} from '@internal/dev-git-server';
 import { readTree, writeTree } from '../src/files';
 import { startHarness } from '../src/harness';
 import { gitopsDir, templatesDir } from '../src/paths';

@@ -6,7 +6,7 @@ import {
   GitHttpServer,
   seedRepository,
   startGitHttpServer,
-} from '@internal/plugin-scaffolder-backend-module-gitops/testing';
+} from '@internal/dev-git-server';
 import { readTree, writeTree } from './files';
 import { ScaffolderHarness, startHarness } from './harness';
 import { gitopsDir, templatesDir } from './paths';

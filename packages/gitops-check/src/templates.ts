@@ -4,7 +4,7 @@ import path from 'node:path';
 import {
   seedRepository,
   startGitHttpServer,
-} from '@internal/plugin-scaffolder-backend-module-gitops/testing';
+} from '@internal/dev-git-server';
 import { JsonObject } from '@backstage/types';
 import * as prettier from 'prettier';
 import { repoRoot } from './paths';

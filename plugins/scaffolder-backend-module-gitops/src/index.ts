@@ -11,17 +11,19 @@ export { createGitopsManifestsValidateAction } from './actions/validate';
 export { createGitopsKustomizeSetImageAction } from './actions/setImage';
 export { createGitopsChangePublishAction } from './actions/publish';
 export type { GitopsActionOptions } from './actions/options';
-export { readGitopsConfig } from './config';
-export type { GitopsConfig, GitopsProvider } from './config';
+export { readGitopsConfig } from '@internal/plugin-gitops-node';
+export type {
+  GitopsConfig,
+  GitopsProvider,
+} from '@internal/plugin-gitops-node';
 export {
   validateManifests,
   REQUIRED_LABELS,
   isPlatformNamespace,
-} from './validation';
-export { ROUTE_SCHEMA } from './validation/routeSchema';
+} from '@internal/plugin-gitops-node';
 export type {
   ManifestFile,
   ManifestProblem,
   ManifestRule,
   ValidateManifestsOptions,
-} from './validation';
+} from '@internal/plugin-gitops-node';

@@ -8,7 +8,7 @@ import { createGitopsRepoFetchAction } from './actions/fetch';
 import { createGitopsChangePublishAction } from './actions/publish';
 import { createGitopsKustomizeSetImageAction } from './actions/setImage';
 import { createGitopsManifestsValidateAction } from './actions/validate';
-import { readGitopsConfig } from './config';
+import { readGitopsConfig } from '@internal/plugin-gitops-node';
 
 /**
  * Adds the GitOps actions to the scaffolder: `gitops:repo:fetch`,

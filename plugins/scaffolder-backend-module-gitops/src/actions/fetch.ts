@@ -2,13 +2,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { gitAuthFor } from '../git/credentials';
-import { GitCommandError, runGit } from '../git/git';
+import { gitAuthFor } from '@internal/plugin-gitops-node';
+import { GitCommandError, runGit } from '@internal/plugin-gitops-node';
 import {
   normalizeRepoPath,
   resolveRepoPath,
   resolveWorkspacePath,
-} from '../paths';
+} from '@internal/plugin-gitops-node';
 import { GitopsActionOptions, requireGitops } from './options';
 
 /** What a top-level folder of the GitOps layout holds, for messages. */

@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import { GitopsConfig } from '../config';
+import { GitopsConfig } from '@internal/plugin-gitops-node';
 
 /**
  * What every gitops action is created with.

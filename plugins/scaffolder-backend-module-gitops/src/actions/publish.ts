@@ -11,11 +11,16 @@ import {
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
-import { GitopsConfig } from '../config';
-import { gitAuthFor } from '../git/credentials';
-import { GitAuth, GitCommandError, redact, runGit } from '../git/git';
-import { Change, stageAll } from '../git/workingCopy';
-import { resolveWorkspacePath } from '../paths';
+import { GitopsConfig } from '@internal/plugin-gitops-node';
+import { gitAuthFor } from '@internal/plugin-gitops-node';
+import {
+  GitAuth,
+  GitCommandError,
+  redact,
+  runGit,
+} from '@internal/plugin-gitops-node';
+import { Change, stageAll } from '@internal/plugin-gitops-node';
+import { resolveWorkspacePath } from '@internal/plugin-gitops-node';
 import { checkBranchName } from './branchName';
 import { GitopsActionOptions, requireGitops } from './options';
 

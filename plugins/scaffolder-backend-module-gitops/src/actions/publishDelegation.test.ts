@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runGit } from '../git/git';
+import { runGit } from '@internal/plugin-gitops-node';
 import { createGitopsChangePublishAction } from './publish';
 import { actionOptions, mockContext, writeTree } from './__testUtils__';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
-import { resolveWorkspacePath } from '../paths';
-import { IMAGE_TAG } from '../validation/kustomization';
+import { resolveWorkspacePath } from '@internal/plugin-gitops-node';
+import { IMAGE_TAG } from '@internal/plugin-gitops-node';
 
 /** An image name as kustomize matches it: `[registry[:port]/]path`. */
 const IMAGE_NAME =

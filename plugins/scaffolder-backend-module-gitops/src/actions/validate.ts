@@ -4,10 +4,10 @@ import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { changedFiles } from '../git/workingCopy';
-import { resolveWorkspacePath } from '../paths';
-import { validateManifests } from '../validation';
-import { ManifestProblem } from '../validation/types';
+import { changedFiles } from '@internal/plugin-gitops-node';
+import { resolveWorkspacePath } from '@internal/plugin-gitops-node';
+import { validateManifests } from '@internal/plugin-gitops-node';
+import { ManifestProblem } from '@internal/plugin-gitops-node';
 import { GitopsActionOptions } from './options';
 
 const YAML_FILE = /\.ya?ml$/i;

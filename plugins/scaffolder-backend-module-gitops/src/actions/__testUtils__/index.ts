@@ -8,13 +8,13 @@ import { JsonObject } from '@backstage/types';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { readGitopsConfig } from '../../config';
-import { runGit } from '../../git/git';
+import { readGitopsConfig } from '@internal/plugin-gitops-node';
+import { runGit } from '@internal/plugin-gitops-node';
 import {
   GitHttpServer,
   seedRepository,
   startGitHttpServer,
-} from '../../testing';
+} from '@internal/dev-git-server';
 import { GitopsActionOptions } from '../options';
 
 export const SEED: Record<string, string> = {

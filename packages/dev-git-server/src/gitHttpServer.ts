@@ -4,7 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { runGit } from '../git/git';
+import { runGit } from './git';
 
 /**
  * Options of {@link startGitHttpServer}.

@@ -7,11 +7,11 @@
  * what gitops/ holds; change requests pushed to it last until then.
  *
  * Run by ./scripts/start, or alone:
- *   yarn workspace @internal/plugin-scaffolder-backend-module-gitops git-server
+ *   yarn workspace @internal/dev-git-server start
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import { seedRepository, startGitHttpServer } from '../src/testing';
+import { seedRepository, startGitHttpServer } from './gitHttpServer';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const root = path.join(repoRoot, '.scratch', 'dev-git');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
-import { ROUTE_SCHEMA } from './routeSchema';
+import { ROUTE_SCHEMA } from '@internal/schemas';
 
 /** A schema check: undefined when the object is valid, else the errors. */
 export type SchemaCheck = (

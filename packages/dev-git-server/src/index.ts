@@ -1,0 +1,9 @@
+/**
+ * Development and test only: a loopback Git smart-HTTP server in front of
+ * `git http-backend`, and a helper that seeds bare repositories from a
+ * folder. Product code never imports this package.
+ *
+ * @packageDocumentation
+ */
+export { startGitHttpServer, seedRepository } from './gitHttpServer';
+export type { GitHttpServer, GitHttpServerOptions } from './gitHttpServer';

