@@ -18,7 +18,11 @@ import {
   startKeycloakAdminStandIn,
   writableDirs,
 } from '../../e2e/support/bundle';
-import { ISSUER_ACCOUNTS, startOidcIssuer } from '../../e2e/support/oidcIssuer';
+import {
+  ISSUER_ACCOUNTS,
+  keycloakRedirectUri,
+  startOidcIssuer,
+} from '../../e2e/support/oidcIssuer';
 import { repoRoot, writeConfig } from '../../e2e/support/paths';
 import { answers, freePort } from '../../e2e/support/ports';
 import { startPostgres } from '../../e2e/support/postgres';
@@ -162,7 +166,7 @@ function portal(appDir: string): Target {
     async setup(port, pg, dir) {
       const baseUrl = `http://127.0.0.1:${port}`;
       const issuer = await startOidcIssuer({
-        redirectUris: [`${baseUrl}/api/auth/oidc/handler/frame`],
+        redirectUris: [keycloakRedirectUri(baseUrl)],
       });
       const keycloak = await startKeycloakAdminStandIn({
         accounts: Object.values(ISSUER_ACCOUNTS),

@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { oidcProviderConfig, startOidcIssuer } from '../support/oidcIssuer';
+import {
+  keycloakProviderConfig,
+  keycloakRedirectUri,
+  startOidcIssuer,
+} from '../support/oidcIssuer';
 import { repoRoot, scratchDir, writeConfig } from '../support/paths';
 import { answers, portInUse, waitFor } from '../support/ports';
 import { stopTree } from '../support/processes';
@@ -24,17 +28,17 @@ export default async function globalSetup() {
   }
   const dir = scratchDir('browser');
   const kubernetes = await startKubernetesStandIn();
-  const argocd = await startArgoCdStandIn();
+  const argocd = await startArgoCdStandIn({ token: 'stand-in-argocd-token' });
   // Stands in for the Keycloak realm that app-config.production.yaml signs in with.
   const keycloak = await startOidcIssuer({
-    redirectUris: ['http://localhost:7007/api/auth/oidc/handler/frame'],
+    redirectUris: [keycloakRedirectUri('http://localhost:7007')],
   });
   const overlay = writeConfig(dir, 'app-config.stand-ins.json', {
     app: { signInProviders: ['guest', 'keycloak'] },
     auth: {
       // The OIDC strategy keeps its PKCE verifier in the session.
       session: { secret: 'browser-e2e-session-secret' },
-      providers: { oidc: oidcProviderConfig(keycloak) },
+      providers: { keycloak: keycloakProviderConfig(keycloak) },
     },
     kubernetes: {
       clusterLocatorMethods: [
@@ -52,8 +56,21 @@ export default async function globalSetup() {
         },
       ],
     },
-    proxy: {
-      endpoints: { '/argocd/api': { target: `${argocd.url}/api/v1` } },
+    // The argocd backend plugin reads the stand-in with this token; the
+    // guest user (platform-team) is a platform admin and sees every app.
+    argocd: {
+      appLocatorMethods: [
+        {
+          type: 'config',
+          instances: [
+            {
+              name: 'stand-in',
+              url: argocd.url,
+              token: 'stand-in-argocd-token',
+            },
+          ],
+        },
+      ],
     },
   });
 

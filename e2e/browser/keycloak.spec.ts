@@ -3,7 +3,7 @@ import { ISSUER_ACCOUNTS, IssuerUsername } from '../support/oidcIssuer';
 
 /**
  * Keycloak sign-in through the sign-in page. globalSetup points
- * `auth.providers.oidc.development` at a loopback OIDC issuer laid out like
+ * `auth.providers.keycloak.development` at a loopback OIDC issuer laid out like
  * the Keycloak realm (e2e/support/oidcIssuer.ts) and offers both sign-in
  * methods.
  */

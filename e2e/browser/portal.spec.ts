@@ -32,7 +32,11 @@ test('shows Argo CD and Kubernetes views of a component (loopback stand-ins)', a
     page.getByRole('heading', { name: 'ArgoCD overview' }),
   ).toBeVisible();
   await expect(
-    page.getByRole('row', { name: /^developer-portal Synced Healthy/ }),
+    // Read through the argocd backend plugin; Roadie's card names the
+    // instance whenever argocd.appLocatorMethods is set.
+    page.getByRole('row', {
+      name: /^developer-portal stand-in Synced Healthy/,
+    }),
   ).toBeVisible();
 
   await page.getByRole('link', { name: 'Kubernetes', exact: true }).click();

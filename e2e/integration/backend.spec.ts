@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  BackendOptions,
   BackendProcess,
   guestToken,
   listenConfig,
@@ -33,7 +34,9 @@ const PROTECTED_ROUTES: Array<['GET' | 'POST', string]> = [
   ['GET', 'kubernetes/clusters'],
   ['POST', 'kubernetes/services/portal-backend'],
   ['POST', 'permission/authorize'],
-  ['GET', 'proxy/argocd/api/applications/developer-portal'],
+  ['GET', 'argocd/find/name/developer-portal'],
+  ['GET', 'argocd/argoInstance/x/applications/name/developer-portal'],
+  ['GET', 'argocd/entity-status?entityRef=component:default/portal-backend'],
   ['GET', 'user-settings/buckets/default/keys/x'],
   ['GET', 'auth/v1/userinfo'],
 ];
@@ -292,7 +295,7 @@ test.describe('start-up checks', () => {
       'backend.database.connection.password needs environment variable POSTGRES_PASSWORD',
     );
     expect(output).toContain(
-      'auth.providers.oidc.production.clientSecret needs environment variable KEYCLOAK_CLIENT_SECRET',
+      'auth.providers.keycloak.production.clientSecret needs environment variable KEYCLOAK_CLIENT_SECRET',
     );
     expect(output).not.toContain('integration-session-secret');
   });
@@ -342,5 +345,124 @@ test.describe('start-up checks', () => {
       `Cannot reach the database in backend.database.connection (127.0.0.1:${closedPort})`,
     );
     expect(output).not.toContain(postgres.password);
+  });
+
+  /**
+   * Starts a backend that should refuse to start. One that becomes ready
+   * instead is stopped again and reported as 'started', so a missing check
+   * fails the test instead of hanging it.
+   */
+  async function outcomeOf(options: BackendOptions) {
+    const backend = spawnBackend(options);
+    const started = waitUntilReady(backend).then(
+      () => 'started' as const,
+      () => new Promise<never>(() => {}),
+    );
+    const code = await Promise.race([backend.exited, started]);
+    await backend.stop();
+    return { code, output: backend.output() };
+  }
+
+  test('refuses every dangerously* switch in production, naming each', async () => {
+    const port = await freePort();
+    const listen = listenConfig(port);
+    const switches = writeConfig(dir, 'dangerously.json', {
+      ...listen,
+      backend: {
+        ...listen.backend,
+        auth: { dangerouslyDisableDefaultAuthPolicy: true },
+      },
+      auth: {
+        experimentalRefreshToken: {
+          dangerouslyDisableCatalogPresenceCheck: true,
+        },
+      },
+      kubernetes: {
+        clusterLocatorMethods: [
+          { type: 'config', clusters: [], dangerouslyAllowSkipTLSVerify: true },
+        ],
+      },
+      techdocs: {
+        generator: { mkdocs: { dangerouslyAllowAdditionalKeys: ['hooks'] } },
+      },
+      proxy: {
+        endpoints: {
+          '/open': {
+            target: 'http://127.0.0.1:1',
+            credentials: 'dangerously-allow-unauthenticated',
+          },
+        },
+      },
+      scaffolder: {
+        taskRecovery: { database: { dangerouslyEnableInProduction: true } },
+      },
+      // Found by name: a switch no Backstage release has yet.
+      future: { plugin: { dangerouslyDoAnything: true } },
+    });
+    const { code, output } = await outcomeOf({
+      port,
+      configFiles: [appConfig, productionConfig, switches],
+      env: productionEnv(),
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(
+      'Start-up refused: A production configuration may not turn on any dangerously* switch',
+    );
+    for (const setting of [
+      'backend.auth.dangerouslyDisableDefaultAuthPolicy',
+      'auth.experimentalRefreshToken.dangerouslyDisableCatalogPresenceCheck',
+      'kubernetes.clusterLocatorMethods.0.dangerouslyAllowSkipTLSVerify',
+      'techdocs.generator.mkdocs.dangerouslyAllowAdditionalKeys',
+      'proxy.endpoints./open.credentials: dangerously-allow-unauthenticated',
+      'scaffolder.taskRecovery.database.dangerouslyEnableInProduction',
+      'future.plugin.dangerouslyDoAnything',
+    ]) {
+      expect(output).toContain(`  ${setting}\n`);
+    }
+  });
+
+  test('runs the production checks without --config, on APP_CONFIG_* variables', async () => {
+    const port = await freePort();
+    const { code, output } = await outcomeOf({
+      port,
+      // The default app-config.yaml of the repository, as `node
+      // packages/backend` alone would read it.
+      configFiles: [],
+      env: {
+        NODE_ENV: 'production',
+        APP_CONFIG_backend_baseUrl: `http://127.0.0.1:${port}`,
+        APP_CONFIG_backend_listen_host: '127.0.0.1',
+        APP_CONFIG_backend_listen_port: String(port),
+        APP_CONFIG_backend_auth_dangerouslyDisableDefaultAuthPolicy: 'true',
+      },
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(
+      '  backend.auth.dangerouslyDisableDefaultAuthPolicy',
+    );
+  });
+
+  test('development still starts with a dangerously* switch and guest sign-in', async () => {
+    const port = await freePort();
+    const listen = listenConfig(port);
+    const backend = spawnBackend({
+      port,
+      configFiles: [
+        appConfig,
+        writeConfig(dir, 'development-dangerously.json', {
+          ...listen,
+          backend: {
+            ...listen.backend,
+            auth: { dangerouslyDisableDefaultAuthPolicy: true },
+          },
+        }),
+      ],
+    });
+    try {
+      await waitUntilReady(backend);
+      expect(await guestToken(backend.baseUrl)).toMatch(/^ey/);
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -16,6 +16,7 @@ import {
 import {
   ISSUER_ACCOUNTS,
   IssuerUsername,
+  keycloakRedirectUri,
   OidcIssuer,
   startOidcIssuer,
 } from '../support/oidcIssuer';
@@ -145,7 +146,7 @@ test.beforeAll(async () => {
   postgres = await startPostgres(dir);
   port = await freePort();
   issuer = await startOidcIssuer({
-    redirectUris: [`http://127.0.0.1:${port}/api/auth/oidc/handler/frame`],
+    redirectUris: [keycloakRedirectUri(`http://127.0.0.1:${port}`)],
   });
   keycloak = await startKeycloakAdminStandIn({
     accounts: Object.values(ISSUER_ACCOUNTS),

@@ -11,18 +11,22 @@ import {
 } from '../support/backend';
 import {
   IssuerUsername,
+  KEYCLOAK_PROVIDER_ID,
   OidcIssuer,
-  oidcProviderConfig,
+  keycloakProviderConfig,
+  keycloakRedirectUri,
   startOidcIssuer,
 } from '../support/oidcIssuer';
 import { popupSignIn } from '../support/oidcSignIn';
 import { repoRoot, scratchDir, writeConfig } from '../support/paths';
 import { freePort, waitFor } from '../support/ports';
+import { PostgresCluster, startPostgres } from '../support/postgres';
 
 /**
  * Keycloak sign-in end to end: the real backend (with the portal's
  * Keycloak module) against a real OIDC issuer on loopback, driven through
- * the same popup flow the app uses, in Debian's Chromium.
+ * the same popup flow the app uses, in Debian's Chromium. The strict
+ * backend runs as two replicas on one real PostgreSQL, as in production.
  */
 
 const appConfig = path.join(repoRoot, 'app-config.yaml');
@@ -31,21 +35,28 @@ const NO_ENTITY_MESSAGE =
 
 let dir: string;
 let issuer: OidcIssuer;
-/** Two backends on ports chosen up front, so the issuer knows both redirect URIs. */
-let ports: { strict: number; allowing: number };
+let postgres: PostgresCluster;
+/** Backends on ports chosen up front, so the issuer knows their redirect URIs. */
+let ports: { strict: number; replica: number; allowing: number };
 
 test.beforeAll(async () => {
   dir = scratchDir('keycloak');
-  ports = { strict: await freePort(), allowing: await freePort() };
+  ports = {
+    strict: await freePort(),
+    replica: await freePort(),
+    allowing: await freePort(),
+  };
   issuer = await startOidcIssuer({
-    redirectUris: Object.values(ports).map(
-      port => `http://127.0.0.1:${port}/api/auth/oidc/handler/frame`,
+    redirectUris: Object.values(ports).map(port =>
+      keycloakRedirectUri(`http://127.0.0.1:${port}`),
     ),
   });
+  postgres = await startPostgres(dir);
 });
 
 test.afterAll(async () => {
   await issuer?.close();
+  postgres?.destroy();
 });
 
 function overlay(port: number, auth: object = {}) {
@@ -54,8 +65,28 @@ function overlay(port: number, auth: object = {}) {
     auth: {
       // The OIDC strategy keeps its PKCE verifier in the session.
       session: { secret: 'keycloak-e2e-session-secret' },
-      providers: { oidc: oidcProviderConfig(issuer) },
+      providers: { keycloak: keycloakProviderConfig(issuer) },
       ...auth,
+    },
+  };
+}
+
+/** The strict backend on PostgreSQL: replicas on `port` share everything. */
+function replicaOverlay(port: number) {
+  const base = overlay(port);
+  return {
+    ...base,
+    backend: {
+      ...base.backend,
+      database: {
+        client: 'pg',
+        connection: {
+          host: postgres.host,
+          port: postgres.port,
+          user: postgres.user,
+          password: postgres.password,
+        },
+      },
     },
   };
 }
@@ -130,7 +161,7 @@ test.describe('Keycloak sign-in', () => {
   let backend: BackendProcess;
 
   test.beforeAll(async () => {
-    backend = await startBackend('strict', overlay(ports.strict));
+    backend = await startBackend('strict', replicaOverlay(ports.strict));
     await waitForOrg(backend);
   });
 
@@ -166,7 +197,7 @@ test.describe('Keycloak sign-in', () => {
     // A page load restores the session from the refresh cookie, through
     // Keycloak's refresh token, to the same identity.
     const refresh = await context.request.post(
-      `${backend.baseUrl}/api/auth/oidc/refresh?env=development`,
+      `${backend.baseUrl}/api/auth/${KEYCLOAK_PROVIDER_ID}/refresh?env=development`,
       { headers: { 'x-requested-with': 'XMLHttpRequest' } },
     );
     expect(refresh.status()).toBe(200);
@@ -245,6 +276,148 @@ test.describe('Keycloak sign-in', () => {
     });
     expect(backend.output()).not.toContain(issuer.clientSecret);
     await context.close();
+  });
+
+  test.describe('the explain endpoint, asked on another replica', () => {
+    /** A second backend on the same PostgreSQL, as in a two-pod install. */
+    let replica: BackendProcess;
+
+    test.beforeAll(async () => {
+      replica = await startBackend('replica', replicaOverlay(ports.replica));
+    });
+
+    test.afterAll(async () => {
+      await replica?.stop();
+    });
+
+    /** Signs in on the first replica and returns the Backstage token. */
+    async function tokenOf(browser: Browser, username: IssuerUsername) {
+      const { message, context } = await signIn(browser, backend, username);
+      await context.close();
+      expect(message.error).toBeUndefined();
+      return message.response!.backstageIdentity.token;
+    }
+
+    function get(on: BackendProcess, path: string, token?: string) {
+      return fetch(`${on.baseUrl}${path}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    }
+
+    async function explain(asker: string, user: string, permission: string) {
+      const query = new URLSearchParams({ user, permission });
+      const res = await get(
+        replica,
+        `/api/permission/portal-policy/explain?${query}`,
+        asker,
+      );
+      expect(res.status).toBe(200);
+      return res.json();
+    }
+
+    /** The policy's real answer for the token's own user. */
+    async function decide(on: BackendProcess, token: string, name: string) {
+      const res = await fetch(`${on.baseUrl}/api/permission/authorize`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          items: [
+            { id: '1', permission: { type: 'basic', name, attributes: {} } },
+          ],
+        }),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()).items[0].result;
+    }
+
+    // kubernetes.proxy and portal.policy.explain are platform-admin only;
+    // the catalog has carol in team-search (developer, template-author).
+    const PERMISSIONS = [
+      'kubernetes.proxy',
+      'portal.policy.explain',
+      'catalog.location.create',
+      'scaffolder.task.create',
+    ];
+
+    test("matches the real decision for a group only carol's Keycloak token has", async ({
+      browser,
+    }) => {
+      const alice = await tokenOf(browser, 'alice');
+
+      const before = await explain(alice, 'carol', 'kubernetes.proxy');
+      expect(before).toMatchObject({
+        user: 'user:default/carol',
+        groups: ['group:default/team-search'],
+        groupsFrom: 'catalog',
+        groupsNote: expect.stringContaining('never signed in with Keycloak'),
+        result: 'DENY',
+      });
+
+      // carol signs in on the first replica; her token adds platform-team.
+      const carol = await tokenOf(browser, 'carol');
+      for (const permission of PERMISSIONS) {
+        const real = await decide(backend, carol, permission);
+        expect(await decide(replica, carol, permission), permission).toBe(real);
+        const answer = await explain(alice, 'user:default/carol', permission);
+        expect(answer.result, permission).toBe(real);
+        expect(answer.groupsFrom).toBe('sign-in');
+        expect([...answer.groups].sort()).toEqual([
+          'group:default/platform-team',
+          'group:default/team-search',
+        ]);
+      }
+      const after = await explain(alice, 'carol', 'kubernetes.proxy');
+      expect(after).toMatchObject({
+        result: 'ALLOW',
+        decidedBy: {
+          role: 'platform-admin',
+          group: 'group:default/platform-team',
+        },
+      });
+      expect(Date.now() - Date.parse(after.signedInAt)).toBeLessThan(
+        10 * 60_000,
+      );
+
+      // alice's own token adds team-payments, which explain shows too.
+      const self = await explain(alice, 'alice', 'catalog.entity.read');
+      expect(self.groupsFrom).toBe('sign-in');
+      expect(self.groups).toContain('group:default/team-payments');
+    });
+
+    test('refuses the explain endpoint to a developer', async ({ browser }) => {
+      const bob = await tokenOf(browser, 'bob');
+      const query = new URLSearchParams({
+        user: 'user:default/carol',
+        permission: 'kubernetes.proxy',
+      });
+      const res = await get(
+        replica,
+        `/api/permission/portal-policy/explain?${query}`,
+        bob,
+      );
+      expect(res.status).toBe(403);
+      expect(JSON.stringify(await res.json())).not.toContain('team-search');
+    });
+
+    test("refuses the auth plugin's ownership route to anyone but the permission plugin", async ({
+      browser,
+    }) => {
+      const alice = await tokenOf(browser, 'alice');
+      const path = `/api/auth/${KEYCLOAK_PROVIDER_ID}/ownership?user=user:default/carol`;
+      for (const [who, token, status] of [
+        ['a platform admin', alice, 403],
+        ['nobody', undefined, 401],
+      ] as const) {
+        for (const on of [backend, replica]) {
+          const res = await get(on, path, token);
+          expect(res.status, who).toBe(status);
+          expect(await res.text(), who).not.toContain('team-search');
+        }
+      }
+    });
   });
 });
 

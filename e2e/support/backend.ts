@@ -11,6 +11,12 @@ export interface BackendProcess {
   stop(): Promise<void>;
 }
 
+/** A backend started by spawnBackend, which can also be made to crash. */
+export interface SpawnedBackend extends BackendProcess {
+  /** SIGKILL, as a crash or an OOM kill ends it: no shutdown hook runs. */
+  kill(): Promise<void>;
+}
+
 export interface BackendOptions {
   port: number;
   configFiles: string[];
@@ -18,7 +24,7 @@ export interface BackendOptions {
 }
 
 /** Starts the backend the way `backstage-cli package start` does, without the file watcher. */
-export function spawnBackend(options: BackendOptions): BackendProcess {
+export function spawnBackend(options: BackendOptions): SpawnedBackend {
   const args = [
     '--enable-source-maps',
     '--require',
@@ -51,6 +57,12 @@ export function spawnBackend(options: BackendOptions): BackendProcess {
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
+        await exited;
+      }
+    },
+    async kill() {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
         await exited;
       }
     },

@@ -23,7 +23,7 @@ import type Provider from 'oidc-provider';
 export interface OidcIssuer {
   /** `http://127.0.0.1:<port>/realms/portal` */
   issuer: string;
-  /** The realm's discovery document, as `auth.providers.oidc.*.metadataUrl`. */
+  /** The realm's discovery document, as `auth.providers.keycloak.*.metadataUrl`. */
   metadataUrl: string;
   clientId: string;
   clientSecret: string;
@@ -44,6 +44,19 @@ export interface IssuerAccount {
   groups: string[];
 }
 
+/**
+ * The portal's one name for its Keycloak sign-in: `auth.providers.keycloak`,
+ * routes under `/api/auth/keycloak`. Written out here rather than imported,
+ * because the redirect URI registered in Keycloak depends on it: a change
+ * must break these tests, not follow along.
+ */
+export const KEYCLOAK_PROVIDER_ID = 'keycloak';
+
+/** Where Keycloak sends the sign-in popup back to: the client's redirect URI. */
+export function keycloakRedirectUri(backendBaseUrl: string): string {
+  return `${backendBaseUrl}/api/auth/${KEYCLOAK_PROVIDER_ID}/handler/frame`;
+}
+
 const REALM_PATH = '/realms/portal';
 const LOGIN_PATH = `${REALM_PATH}/login-actions`;
 
@@ -58,6 +71,19 @@ export const ISSUER_ACCOUNTS = {
     email: 'alice@example.com',
     emailVerified: true,
     groups: ['/engineering/platform-team', '/team-payments', '/Not A Group'],
+  },
+  /**
+   * In catalog/org.yaml (team-search); Keycloak has since put her in
+   * platform-team too, which the catalog has not caught up with.
+   */
+  carol: {
+    username: 'carol',
+    password: 'carol-password',
+    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a06',
+    name: 'Carol Keycloak',
+    email: 'carol@example.com',
+    emailVerified: true,
+    groups: ['/engineering/team-search', '/engineering/platform-team'],
   },
   /** In catalog/org.yaml (team-payments). */
   bob: {
@@ -88,6 +114,19 @@ export const ISSUER_ACCOUNTS = {
     email: 'dave@example.com',
     emailVerified: true,
     groups: ['/engineering/team-search'],
+  },
+  /**
+   * Not in the catalog; in the engineering department without a team, so a
+   * viewer (with allowUsersWithoutCatalogEntity).
+   */
+  vera: {
+    username: 'vera',
+    password: 'vera-password',
+    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a07',
+    name: 'Vera',
+    email: 'vera@example.com',
+    emailVerified: true,
+    groups: ['/engineering'],
   },
   /** Not in the catalog and in no Keycloak group: no role in the portal. */
   erin: {
@@ -262,7 +301,7 @@ async function handleLogin(
 }
 
 export interface OidcIssuerOptions {
-  /** Where the portal's backend receives the code, `<backend>/api/auth/oidc/handler/frame`. */
+  /** Where the portal's backend receives the code, keycloakRedirectUri(<backend>). */
   redirectUris: string[];
   /** Defaults to a free port. */
   port?: number;
@@ -422,10 +461,10 @@ export async function startOidcIssuer(
 }
 
 /**
- * `auth.providers.oidc.<environment>` pointing at the issuer, as
+ * `auth.providers.keycloak.<environment>` pointing at the issuer, as
  * app-config.production.yaml does with the real realm.
  */
-export function oidcProviderConfig(
+export function keycloakProviderConfig(
   issuer: OidcIssuer,
   environment = 'development',
 ) {

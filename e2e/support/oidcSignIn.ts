@@ -1,7 +1,11 @@
 import { Browser, BrowserContext } from '@playwright/test';
-import { ISSUER_ACCOUNTS, IssuerUsername } from './oidcIssuer';
+import {
+  ISSUER_ACCOUNTS,
+  IssuerUsername,
+  KEYCLOAK_PROVIDER_ID,
+} from './oidcIssuer';
 
-/** What the backend's OIDC frame handler posts back to the app window. */
+/** What the backend's Keycloak frame handler posts back to the app window. */
 export interface AuthorizationResponse {
   type: 'authorization_response';
   response?: {
@@ -30,12 +34,14 @@ export async function popupSignIn(
   const context = await browser.newContext();
   const app = await context.newPage();
   await app.goto(`${baseUrl}/.backstage/health/v1/liveness`);
-  const start = `${baseUrl}/api/auth/oidc/start?${new URLSearchParams({
-    scope: 'openid profile email',
-    origin: baseUrl,
-    flow: 'popup',
-    env,
-  })}`;
+  const start = `${baseUrl}/api/auth/${KEYCLOAK_PROVIDER_ID}/start?${new URLSearchParams(
+    {
+      scope: 'openid profile email',
+      origin: baseUrl,
+      flow: 'popup',
+      env,
+    },
+  )}`;
   const [popup] = await Promise.all([
     context.waitForEvent('page'),
     app.evaluate(url => {

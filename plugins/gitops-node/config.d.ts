@@ -60,5 +60,21 @@ export interface Config {
      * place objects in them or point Argo CD applications at them.
      */
     platformNamespaces?: string[];
+    /**
+     * Registry prefixes that manifests may run images from, e.g.
+     * `quay.io/acme` or `image-registry.openshift-image-registry.svc:5000`
+     * (OpenShift's internal registry). A prefix matches on a `/` boundary
+     * (`quay.io/acme` allows `quay.io/acme/api`, not `quay.io/acme-evil/x`),
+     * against the name a node pulls: short Docker Hub names are expanded
+     * (`alpine` is `docker.io/library/alpine`), so Docker Hub prefixes are
+     * written in full (`docker.io/library/alpine`, `docker.io/acme`). The
+     * image rule checks containers, CloudNativePG images and kustomize
+     * `images[].newName`; an image without a registry in a service's base
+     * must be mapped to an allowed image by every overlay. When the key is
+     * missing, no image is allowed. The embedded app-config.yaml allows
+     * `quay.io/acme` and OpenShift's internal registry; a list in a later
+     * config file replaces it.
+     */
+    allowedImageRegistries?: string[];
   };
 }

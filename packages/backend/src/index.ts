@@ -1,18 +1,23 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { portalRootHealthServiceFactory } from './health/portalRootHealthServiceFactory';
-import { verifyStartup } from './startup/verifyStartup';
+import {
+  guardedUrlReaderServiceFactory,
+  startBackend,
+  startupAndHealth,
+} from '@internal/portal-backend-runtime';
 
 const backend = createBackend();
 
-// core
-backend.add(portalRootHealthServiceFactory);
+// core: start-up checks, and readiness that follows the database
+backend.add(startupAndHealth);
+// URL reading (catalog locations, TechDocs sources) follows no redirect to
+// internal addresses.
+backend.add(guardedUrlReaderServiceFactory);
 backend.add(import('@backstage/plugin-app-backend'));
-backend.add(import('@backstage/plugin-proxy-backend'));
 
 // auth
 backend.add(import('@backstage/plugin-auth-backend'));
-// Keycloak sign-in: the OIDC provider (`auth.providers.oidc`) with the
-// portal's sign-in resolver, in place of the stock OIDC module.
+// Keycloak sign-in: the `keycloak` provider (`auth.providers.keycloak`) with
+// the portal's sign-in resolver, in place of the stock OIDC module.
 backend.add(import('@internal/auth-backend-module-keycloak-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
@@ -25,6 +30,8 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
+// Entity links other than http, https and mailto never reach a page.
+backend.add(import('@internal/plugin-catalog-backend-module-safe-links'));
 backend.add(
   import('@backstage-community/plugin-catalog-backend-module-keycloak'),
 );
@@ -35,6 +42,8 @@ backend.add(import('@internal/plugin-scaffolder-backend-module-gitops'));
 
 // techdocs
 backend.add(import('@backstage/plugin-techdocs-backend'));
+// Builds with allowlisted mkdocs settings, in a clean environment.
+backend.add(import('@internal/plugin-techdocs-backend-module-safe-generator'));
 
 // search
 backend.add(import('@backstage/plugin-search-backend'));
@@ -44,16 +53,21 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // kubernetes
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// Secret contents never leave the backend; Secret queries need their own permission.
+backend.add(import('@internal/plugin-kubernetes-backend-module-secret-guard'));
 
-// user settings, and the signals channel their storage listens on
+// argocd: read-only Argo CD views behind argocd.application.read, in place
+// of a proxy that lent the portal's Argo CD token to every signed-in user.
+backend.add(import('@internal/plugin-argocd-backend'));
+
+// gitops: the change requests golden paths open, followed until Argo CD
+// has applied them, behind gitops.change-request.read
+backend.add(import('@internal/plugin-gitops-backend'));
+
+// notifications to requesters, user settings, and the signals channel both
+// push through
+backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-// A backend that fails to start (a port in use, a plugin that throws) must
-// exit, not linger without a server for an orchestrator to wait on.
-verifyStartup()
-  .then(() => backend.start())
-  .catch((error: Error) => {
-    process.stderr.write(`Start-up refused: ${error.message}\n`);
-    process.exit(1);
-  });
+startBackend(backend);

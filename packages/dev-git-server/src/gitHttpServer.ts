@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { runGit } from './git';
+import { serveWebView } from './webView';
 
 /**
  * Options of {@link startGitHttpServer}.
@@ -50,6 +51,98 @@ function checkAuth(
 }
 
 /**
+ * Answers one smart-HTTP request with the real `git http-backend` CGI, for
+ * the repositories under `root` (pushes enabled). Stand-ins of Git forges
+ * mount it beside their APIs.
+ *
+ * @public
+ */
+export function serveGitHttpBackend(
+  root: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  remoteUser = 'anonymous',
+): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const child = spawn('git', ['http-backend'], {
+    env: {
+      PATH: process.env.PATH,
+      GIT_PROJECT_ROOT: root,
+      GIT_HTTP_EXPORT_ALL: '1',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: 'http.receivepack',
+      GIT_CONFIG_VALUE_0: 'true',
+      GIT_CONFIG_KEY_1: 'safe.directory',
+      GIT_CONFIG_VALUE_1: '*',
+      REQUEST_METHOD: req.method ?? 'GET',
+      PATH_INFO: decodeURIComponent(url.pathname),
+      QUERY_STRING: url.search.replace(/^\?/, ''),
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
+      REMOTE_USER: remoteUser,
+      ...(req.headers['content-encoding']
+        ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) }
+        : {}),
+      ...(req.headers['git-protocol']
+        ? { GIT_PROTOCOL: String(req.headers['git-protocol']) }
+        : {}),
+    },
+  });
+  req.pipe(child.stdin);
+  child.stdin.on('error', () => {});
+
+  let head = Buffer.alloc(0);
+  let headersSent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (headersSent) {
+      res.write(chunk);
+      return;
+    }
+    head = Buffer.concat([head, chunk]);
+    let end = head.indexOf('\r\n\r\n');
+    let sepLength = 4;
+    if (end < 0) {
+      end = head.indexOf('\n\n');
+      sepLength = 2;
+    }
+    if (end < 0) return;
+    const lines = head.subarray(0, end).toString('utf8').split(/\r?\n/);
+    let status = 200;
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const i = line.indexOf(':');
+      if (i < 0) continue;
+      const key = line.slice(0, i).trim();
+      const value = line.slice(i + 1).trim();
+      if (key.toLowerCase() === 'status') {
+        status = parseInt(value, 10) || 200;
+      } else {
+        headers[key] = value;
+      }
+    }
+    res.writeHead(status, headers);
+    headersSent = true;
+    const rest = head.subarray(end + sepLength);
+    if (rest.length) res.write(rest);
+  });
+  child.on('close', () => {
+    if (!headersSent) {
+      res.writeHead(500);
+    }
+    res.end();
+  });
+  child.on('error', () => {
+    if (!headersSent) {
+      headersSent = true;
+      res.writeHead(500);
+    }
+    res.end();
+  });
+}
+
+/**
  * Starts a Git smart-HTTP server on 127.0.0.1 for tests and local
  * development: a small Node HTTP server in front of the real
  * `git http-backend` CGI, with every repository under `root` exported,
@@ -84,82 +177,21 @@ export async function startGitHttpServer(
       res.end('Authentication required\n');
       return;
     }
-    const child = spawn('git', ['http-backend'], {
-      env: {
-        PATH: process.env.PATH,
-        GIT_PROJECT_ROOT: root,
-        GIT_HTTP_EXPORT_ALL: '1',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_COUNT: '2',
-        GIT_CONFIG_KEY_0: 'http.receivepack',
-        GIT_CONFIG_VALUE_0: 'true',
-        GIT_CONFIG_KEY_1: 'safe.directory',
-        GIT_CONFIG_VALUE_1: '*',
-        REQUEST_METHOD: req.method ?? 'GET',
-        PATH_INFO: decodeURIComponent(url.pathname),
-        QUERY_STRING: url.search.replace(/^\?/, ''),
-        CONTENT_TYPE: req.headers['content-type'] ?? '',
-        REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
-        REMOTE_USER: requireAuth ? options.username : 'anonymous',
-        ...(req.headers['content-encoding']
-          ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) }
-          : {}),
-        ...(req.headers['git-protocol']
-          ? { GIT_PROTOCOL: String(req.headers['git-protocol']) }
-          : {}),
-      },
-    });
-    req.pipe(child.stdin);
-    child.stdin.on('error', () => {});
-
-    let head = Buffer.alloc(0);
-    let headersSent = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (headersSent) {
-        res.write(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      let end = head.indexOf('\r\n\r\n');
-      let sepLength = 4;
-      if (end < 0) {
-        end = head.indexOf('\n\n');
-        sepLength = 2;
-      }
-      if (end < 0) return;
-      const lines = head.subarray(0, end).toString('utf8').split(/\r?\n/);
-      let status = 200;
-      const headers: Record<string, string> = {};
-      for (const line of lines) {
-        const i = line.indexOf(':');
-        if (i < 0) continue;
-        const key = line.slice(0, i).trim();
-        const value = line.slice(i + 1).trim();
-        if (key.toLowerCase() === 'status') {
-          status = parseInt(value, 10) || 200;
-        } else {
-          headers[key] = value;
+    serveWebView(root, req, res)
+      .then(served => {
+        if (!served) {
+          serveGitHttpBackend(
+            root,
+            req,
+            res,
+            requireAuth ? options.username : 'anonymous',
+          );
         }
-      }
-      res.writeHead(status, headers);
-      headersSent = true;
-      const rest = head.subarray(end + sepLength);
-      if (rest.length) res.write(rest);
-    });
-    child.on('close', () => {
-      if (!headersSent) {
+      })
+      .catch(() => {
         res.writeHead(500);
-      }
-      res.end();
-    });
-    child.on('error', () => {
-      if (!headersSent) {
-        headersSent = true;
-        res.writeHead(500);
-      }
-      res.end();
-    });
+        res.end();
+      });
   });
 
   await new Promise<void>((resolve, reject) => {

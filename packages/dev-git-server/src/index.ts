@@ -5,5 +5,11 @@
  *
  * @packageDocumentation
  */
-export { startGitHttpServer, seedRepository } from './gitHttpServer';
+export {
+  seedRepository,
+  serveGitHttpBackend,
+  startGitHttpServer,
+} from './gitHttpServer';
 export type { GitHttpServer, GitHttpServerOptions } from './gitHttpServer';
+export { commitAndPush } from './commitAndPush';
+export type { CommitAndPushOptions } from './commitAndPush';

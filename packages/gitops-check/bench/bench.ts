@@ -40,7 +40,7 @@ const serviceName = (s: number) => `svc-${String(s).padStart(5, '0')}`;
 const decommissioned = (services: number) =>
   serviceName(services > TEAMS ? TEAMS : 0);
 
-function fixtureOutput(fixture: string): Map<string, string> {
+function fixtureOutput(fixture: string): Promise<Map<string, string>> {
   return readTree(path.join(templatesDir, fixture, 'expected'));
 }
 
@@ -55,10 +55,10 @@ function renamed(files: Map<string, string>, from: string, to: string) {
 }
 
 /** Writes gitops/ with TEAMS teams and `services` services into `dir`. */
-function generateRepository(dir: string, services: number) {
-  writeTree(dir, readTree(gitopsDir));
-  const team = fixtureOutput('onboard-team/fixtures/team-payments');
-  const service = fixtureOutput('deploy-service/fixtures/payments-api');
+async function generateRepository(dir: string, services: number) {
+  writeTree(dir, await readTree(gitopsDir));
+  const team = await fixtureOutput('onboard-team/fixtures/team-payments');
+  const service = await fixtureOutput('deploy-service/fixtures/payments-api');
   for (let t = 0; t < TEAMS; t++) {
     writeTree(dir, renamed(team, 'team-payments', teamName(t)));
   }
@@ -166,7 +166,7 @@ function countFiles(dir: string): number {
 async function benchSize(scratch: string, services: number) {
   const tree = path.join(scratch, `tree-${services}`);
   let started = Date.now();
-  generateRepository(tree, services);
+  await generateRepository(tree, services);
   const files = countFiles(tree);
   const generateMs = Date.now() - started;
   const gitRoot = path.join(scratch, 'git');

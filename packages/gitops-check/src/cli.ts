@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const dir = path.resolve(callerDir, rest[0]);
-    const problems = checkTree(dir, platform);
+    const problems = await checkTree(dir, platform);
     for (const problem of problems) {
       process.stdout.write(`✗ ${problem.path}: ${problem.message}\n`);
     }

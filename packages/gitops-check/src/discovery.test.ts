@@ -9,27 +9,34 @@ import {
 import { readTree } from './files';
 import { gitopsDir, templatesDir } from './paths';
 
-/** The expected output of every accepted fixture, by `<template>/<fixture>`. */
-function renderedOutputs(): Map<string, Map<string, string>> {
-  const outputs = new Map<string, Map<string, string>>();
+/** The expected/ folder of every accepted fixture, by `<template>/<fixture>`. */
+function renderedOutputDirs(): Map<string, string> {
+  const dirs = new Map<string, string>();
   for (const template of fs.readdirSync(templatesDir)) {
     const fixtures = path.join(templatesDir, template, 'fixtures');
     if (!fs.existsSync(fixtures)) continue;
     for (const fixture of fs.readdirSync(fixtures)) {
       const expected = path.join(fixtures, fixture, 'expected');
       // A change that only deletes (decommission) renders nothing.
-      if (fs.existsSync(expected) && readTree(expected).size > 0) {
-        outputs.set(`${template}/${fixture}`, readTree(expected));
+      if (fs.existsSync(expected) && fs.readdirSync(expected).length > 0) {
+        dirs.set(`${template}/${fixture}`, expected);
       }
     }
   }
-  return outputs;
+  return dirs;
 }
 
-const bootstrap = readTree(gitopsDir);
-
 describe('discovery of what the templates render', () => {
-  const outputs = renderedOutputs();
+  const dirs = renderedOutputDirs();
+  const outputs = new Map<string, Map<string, string>>();
+  let bootstrap: Map<string, string>;
+
+  beforeAll(async () => {
+    bootstrap = await readTree(gitopsDir);
+    for (const [name, dir] of dirs) {
+      outputs.set(name, await readTree(dir));
+    }
+  });
 
   it('has rendered output to look at', () => {
     expect([...outputs.keys()]).toEqual(
@@ -74,9 +81,10 @@ describe('discovery of what the templates render', () => {
     return wanted;
   }
 
-  it.each([...outputs.entries()])(
+  it.each([...dirs.keys()])(
     '%s: every rendered app folder is discovered with the right project and namespace',
-    (_, files) => {
+    name => {
+      const files = outputs.get(name)!;
       const apps = discoverApplications(files, bootstrap);
       const wanted = expectedApplications(files);
       expect(wanted.size).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { matchesGlob } from '@internal/plugin-gitops-node';
 
 /** An Argo CD Application as an ApplicationSet would generate it. */
 export interface DiscoveredApplication {
@@ -69,20 +70,7 @@ export function readGenerators(
  * matches with Go's path.Match: `*` stays within one path segment.
  */
 export function matchesPattern(pattern: string, dir: string): boolean {
-  const patternParts = pattern.split('/');
-  const dirParts = dir.split('/');
-  if (patternParts.length !== dirParts.length) {
-    return false;
-  }
-  return patternParts.every((part, i) => {
-    const regex = new RegExp(
-      `^${part
-        .split('*')
-        .map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('[^/]*')}$`,
-    );
-    return regex.test(dirParts[i]);
-  });
+  return matchesGlob(pattern, dir, { separator: '/' });
 }
 
 /**
@@ -111,16 +99,34 @@ export function renderGoTemplate(template: string, dir: string): string {
   });
 }
 
-/** Every directory of a tree that holds at least one file. */
-export function directoriesOf(files: Iterable<string>): Set<string> {
-  const dirs = new Set<string>();
+/**
+ * The names in each folder of a tree (`.` is the root), from its file
+ * paths: what `listDirectory` answers for a tree held in memory.
+ */
+export function directoryListing(
+  files: Iterable<string>,
+): Map<string, string[]> {
+  const listing = new Map<string, Set<string>>();
   for (const file of files) {
+    let child = file;
     let dir = path.posix.dirname(file);
-    while (dir !== '.') {
-      dirs.add(dir);
+    for (;;) {
+      const names = listing.get(dir) ?? new Set<string>();
+      const known = names.size > 0 && listing.has(dir);
+      names.add(path.posix.basename(child));
+      listing.set(dir, names);
+      if (dir === '.' || known) break;
+      child = dir;
       dir = path.posix.dirname(dir);
     }
   }
+  return new Map([...listing].map(([dir, names]) => [dir, [...names].sort()]));
+}
+
+/** Every directory of a tree that holds at least one file. */
+export function directoriesOf(files: Iterable<string>): Set<string> {
+  const dirs = new Set(directoryListing(files).keys());
+  dirs.delete('.');
   return dirs;
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { walkFiles } from '@internal/plugin-gitops-node';
 
 /** A file of a GitOps tree, by its repository-relative POSIX path. */
 export interface TreeFile {
@@ -15,29 +16,23 @@ export interface TreeChange {
   deleted: string[];
 }
 
-/** Every file under `dir` except Git's own, keyed by relative path. */
-export function readTree(dir: string): Map<string, string> {
+/**
+ * Every regular file under `dir` (as the GitOps code walks trees: without
+ * `.git`), keyed by relative path. Symbolic links are left out, so that a
+ * tree under check cannot make it read outside itself.
+ */
+export async function readTree(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   if (!fs.existsSync(dir)) {
     return files;
   }
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), {
-      withFileTypes: true,
-    })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.name === '.git') {
-        continue;
-      }
-      if (entry.isDirectory()) {
-        walk(child);
-      } else if (entry.isFile()) {
-        files.set(child, fs.readFileSync(path.join(dir, child), 'utf8'));
-      }
+  for await (const file of walkFiles(dir)) {
+    const full = path.join(dir, file);
+    if (fs.lstatSync(full).isFile()) {
+      files.set(file, fs.readFileSync(full, 'utf8'));
     }
-  };
-  walk('');
-  return files;
+  }
+  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Writes `files` under `dir`, creating folders as needed. */

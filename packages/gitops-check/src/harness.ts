@@ -15,8 +15,8 @@ import { parse } from 'yaml';
 import { readTree } from './files';
 
 /** The files of a template folder, as the dry-run API takes them. */
-function templateContents(templateDir: string) {
-  return [...readTree(templateDir)]
+async function templateContents(templateDir: string) {
+  return [...(await readTree(templateDir))]
     .filter(([file]) => !file.startsWith('fixtures/'))
     .map(([file, content]) => ({
       path: file,
@@ -130,7 +130,7 @@ export async function startHarness(
         .send({
           template: readTemplate(templateDir),
           values,
-          directoryContents: templateContents(templateDir),
+          directoryContents: await templateContents(templateDir),
         });
       const log: string[] = (response.body?.log ?? []).map(
         (l: any) => l.body?.message ?? '',

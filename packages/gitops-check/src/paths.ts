@@ -10,3 +10,5 @@ export const repoRoot = path.resolve(
 export const templatesDir = path.join(repoRoot, 'templates');
 /** The GitOps layout contract and bootstrap; every fixture starts from it. */
 export const gitopsDir = path.join(repoRoot, 'gitops');
+/** The portal's embedded config, whose `gitops` defaults the checks share. */
+export const appConfigFile = path.join(repoRoot, 'app-config.yaml');

@@ -42,10 +42,10 @@ describe('templates as real tasks', () => {
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-tasks-'));
     const seed = path.join(root, 'seed');
-    writeTree(seed, readTree(gitopsDir));
+    writeTree(seed, await readTree(gitopsDir));
     writeTree(
       seed,
-      readTree(
+      await readTree(
         path.join(templatesDir, 'onboard-team/fixtures/team-payments/expected'),
       ),
     );

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gitopsDir, templatesDir } from './paths';
+import { readTemplate } from './harness';
 import { checkTemplates, FixtureResult, listTemplates } from './templates';
 
 jest.setTimeout(120_000);
@@ -9,7 +10,8 @@ jest.setTimeout(120_000);
 /** A scratch copy of some templates, to break without touching the real ones. */
 function copyTemplates(names: string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-check-test-'));
-  for (const name of names) {
+  // The parameter schemas every template copies from.
+  for (const name of [...names, 'shared']) {
     fs.cpSync(path.join(templatesDir, name), path.join(dir, name), {
       recursive: true,
     });
@@ -105,6 +107,20 @@ describe('gitops-check templates', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parse } = require('yaml');
     expect(parse(catalogInfo).metadata.description).toBe(values.description);
+  });
+
+  it('gives each template one TechDocs page: its README, not a copy', () => {
+    for (const template of listTemplates(templatesDir)) {
+      const index = path.join(templatesDir, template, 'docs/index.md');
+      expect([template, fs.readlinkSync(index)]).toEqual([
+        template,
+        '../README.md',
+      ]);
+      const entity = readTemplate(path.join(templatesDir, template));
+      expect(
+        entity.metadata.annotations?.['backstage.io/techdocs-ref'],
+      ).toBe('dir:.');
+    }
   });
 
   it('fails when an expected file was tampered with', async () => {

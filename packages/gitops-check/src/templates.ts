@@ -6,10 +6,15 @@ import {
   startGitHttpServer,
 } from '@internal/dev-git-server';
 import { JsonObject } from '@backstage/types';
+import { isInCone } from '@internal/plugin-gitops-node';
 import * as prettier from 'prettier';
 import { repoRoot } from './paths';
 import { diffTrees, isPlaceholder, readTree, writeTree } from './files';
 import { readTemplate, ScaffolderHarness, startHarness } from './harness';
+import {
+  checkSharedParameters,
+  SHARED_PARAMETERS_FILE,
+} from './sharedParameters';
 import {
   DEFAULT_PLATFORM_OPTIONS,
   PlatformOptions,
@@ -35,7 +40,10 @@ export interface CheckTemplatesOptions {
   templatesDir: string;
   /** The GitOps repository every fixture starts from (gitops/). */
   seedDir: string;
-  /** Rewrite the fixtures' expected output instead of comparing. */
+  /**
+   * Rewrite the fixtures' expected output, and the shared parameter
+   * schemas copied into each template.yaml, instead of comparing.
+   */
   update?: boolean;
   /** Only these templates (folder names). */
   only?: string[];
@@ -110,13 +118,13 @@ export function listTemplates(templatesDir: string, only?: string[]): string[] {
  * can start from "team onboarded, service deployed" without copies that
  * drift from the templates), then the fixture's own `existing/` folder.
  */
-function seedTree(
+async function seedTree(
   seedDir: string,
   templatesDir: string,
   fixtureDir: string,
   seen: string[] = [],
-): Map<string, string> {
-  const tree = readTree(seedDir);
+): Promise<Map<string, string>> {
+  const tree = await readTree(seedDir);
   const layersFile = path.join(fixtureDir, 'existing.json');
   if (fs.existsSync(layersFile)) {
     const { fixtures = [] } = JSON.parse(fs.readFileSync(layersFile, 'utf8'));
@@ -126,14 +134,16 @@ function seedTree(
       if (!name || seen.includes(dir) || !fs.existsSync(dir)) {
         throw new Error(`${layersFile}: cannot layer fixture "${ref}"`);
       }
-      const layered = seedTree(seedDir, templatesDir, dir, [
+      const layered = await seedTree(seedDir, templatesDir, dir, [
         ...seen,
         fixtureDir,
       ]);
       for (const [file, content] of layered) {
         tree.set(file, content);
       }
-      for (const [file, content] of readTree(path.join(dir, 'expected'))) {
+      for (const [file, content] of await readTree(
+        path.join(dir, 'expected'),
+      )) {
         tree.set(file, content);
       }
       const deletedFile = path.join(dir, DELETED_FILE);
@@ -144,7 +154,9 @@ function seedTree(
       }
     }
   }
-  for (const [file, content] of readTree(path.join(fixtureDir, 'existing'))) {
+  for (const [file, content] of await readTree(
+    path.join(fixtureDir, 'existing'),
+  )) {
     tree.set(file, content);
   }
   return tree;
@@ -173,6 +185,9 @@ export function gitopsConfig(
       baseBranch: 'main',
       argocdNamespace: platform.argocdNamespace,
       platformNamespaces: platform.platformNamespaces,
+      allowedImageRegistries:
+        platform.allowedImageRegistries ??
+        DEFAULT_PLATFORM_OPTIONS.allowedImageRegistries,
     },
   };
 }
@@ -215,13 +230,13 @@ function formatLikeRepository(
   return { files, problems };
 }
 
-function compareWithExpected(
+async function compareWithExpected(
   fixture: Fixture,
   changed: Map<string, string>,
   deleted: string[],
-): string[] {
+): Promise<string[]> {
   const problems: string[] = [];
-  const expected = readTree(path.join(fixture.dir, 'expected'));
+  const expected = await readTree(path.join(fixture.dir, 'expected'));
   const deletedFile = path.join(fixture.dir, DELETED_FILE);
   const expectedDeleted = fs.existsSync(deletedFile)
     ? readLines(deletedFile)
@@ -287,6 +302,54 @@ function writeExpected(
   }
 }
 
+/** How the scaffolder logs the inputs of a step it runs in a dry run. */
+const FETCH_INPUTS_LOG =
+  'Running gitops:repo:fetch in dry-run mode with inputs (secrets redacted): ';
+
+/**
+ * The folders the fetch step checked out (its mustExist, mustNotExist and
+ * paths), read from the dry run's log; none means the whole tree.
+ */
+function fetchedFolders(log: string[]): string[] {
+  // Log lines start with their level, coloured.
+  const line = log.find(l => l.includes(FETCH_INPUTS_LOG));
+  if (!line) return [];
+  const input = JSON.parse(
+    line.slice(line.indexOf(FETCH_INPUTS_LOG) + FETCH_INPUTS_LOG.length),
+  );
+  return ['mustExist', 'mustNotExist', 'paths'].flatMap(field =>
+    (input[field] ?? []).map((p: string) => p.replace(/\/+$/, '')),
+  );
+}
+
+/**
+ * The repository after a dry run: the worktree the template left in the
+ * workspace, over the fixture's starting state where the fetch step did
+ * not check out (a file missing inside its folders was deleted).
+ */
+function treeAfterDryRun(
+  before: Map<string, string>,
+  workspace: Map<string, string>,
+  log: string[],
+): Map<string, string> {
+  const folders = fetchedFolders(log);
+  const after = new Map(
+    [...before].filter(([file]) => !isInCone(file, folders)),
+  );
+  const prefix = `${WORKSPACE_DIR}/`;
+  for (const [file, content] of workspace) {
+    const relative = file.slice(prefix.length);
+    if (
+      file.startsWith(prefix) &&
+      relative !== '.git' &&
+      !relative.startsWith('.git/')
+    ) {
+      after.set(relative, content);
+    }
+  }
+  return after;
+}
+
 async function checkFixture(
   harness: ScaffolderHarness,
   templateDir: string,
@@ -294,7 +357,11 @@ async function checkFixture(
   seed: (tree: Map<string, string>) => Promise<void>,
   options: CheckTemplatesOptions,
 ): Promise<string[]> {
-  const before = seedTree(options.seedDir, options.templatesDir, fixture.dir);
+  const before = await seedTree(
+    options.seedDir,
+    options.templatesDir,
+    fixture.dir,
+  );
   await seed(before);
   const result = await harness.dryRun(templateDir, fixture.values);
 
@@ -315,13 +382,7 @@ async function checkFixture(
     return [`the scaffolder refused: ${result.message}\n    ${tail}`];
   }
 
-  const after = new Map<string, string>();
-  const prefix = `${WORKSPACE_DIR}/`;
-  for (const [file, content] of result.workspace) {
-    if (file.startsWith(prefix) && !file.startsWith(`${prefix}.git/`)) {
-      after.set(file.slice(prefix.length), content);
-    }
-  }
+  const after = treeAfterDryRun(before, result.workspace, result.log);
   const { changed, deleted } = diffTrees(before, after);
   const changedFiles = new Map(
     changed.filter(f => !isPlaceholder(f.path)).map(f => [f.path, f.content]),
@@ -342,7 +403,7 @@ async function checkFixture(
   }
   return [
     ...problems,
-    ...compareWithExpected(fixture, formatted.files, deleted),
+    ...(await compareWithExpected(fixture, formatted.files, deleted)),
   ];
 }
 
@@ -372,6 +433,19 @@ export async function checkTemplates(
   try {
     for (const template of listTemplates(options.templatesDir, options.only)) {
       const templateDir = path.join(options.templatesDir, template);
+      const shared = checkSharedParameters(
+        templateDir,
+        options.templatesDir,
+        options.update,
+      );
+      if (shared.length > 0) {
+        results.push({
+          template,
+          fixture: SHARED_PARAMETERS_FILE,
+          problems: shared,
+          durationMs: 0,
+        });
+      }
       const fixtures = listFixtures(templateDir);
       if (fixtures.length === 0) {
         results.push({

@@ -15,14 +15,14 @@ import {
  * so the GitOps repository's own CI can refuse hand-written changes that
  * the portal would never have produced.
  */
-export function checkTree(
+export async function checkTree(
   dir: string,
   platform: PlatformOptions = DEFAULT_PLATFORM_OPTIONS,
-): TreeProblem[] {
+): Promise<TreeProblem[]> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     return [{ path: dir, message: 'not a folder' }];
   }
-  const tree = readTree(dir);
+  const tree = await readTree(dir);
   for (const file of [...tree.keys()]) {
     if (isPlaceholder(file)) {
       tree.delete(file);

@@ -1,19 +1,32 @@
+import fs from 'node:fs';
+import { ConfigReader } from '@backstage/config';
 import {
   ManifestProblem,
+  readAllowedImageRegistries,
   validateManifests,
-} from '@internal/plugin-scaffolder-backend-module-gitops';
-import { directoriesOf } from './discovery';
+} from '@internal/plugin-gitops-node';
+import { parse } from 'yaml';
+import { directoriesOf, directoryListing } from './discovery';
 import { checkLayout, LayoutProblem } from './layout';
+import { appConfigFile } from './paths';
 
 /** Platform settings the manifest rules depend on. */
 export interface PlatformOptions {
   argocdNamespace: string;
   platformNamespaces: string[];
+  /**
+   * Registry prefixes images may come from; default: those of the
+   * portal's embedded app-config.yaml.
+   */
+  allowedImageRegistries?: string[];
 }
 
-export const DEFAULT_PLATFORM_OPTIONS: PlatformOptions = {
+export const DEFAULT_PLATFORM_OPTIONS: Required<PlatformOptions> = {
   argocdNamespace: 'openshift-gitops',
   platformNamespaces: [],
+  allowedImageRegistries: readAllowedImageRegistries(
+    new ConfigReader(parse(fs.readFileSync(appConfigFile, 'utf8'))),
+  ),
 };
 
 /** A problem of a tree, from the manifest rules or the layout contract. */
@@ -44,6 +57,18 @@ function describeManifestProblem(problem: ManifestProblem): TreeProblem {
   };
 }
 
+/** What validateManifests may look up in a tree held in memory. */
+function treeLookups(tree: Map<string, string>) {
+  // Kustomizations refer to folders (../../base) as well as files.
+  const dirs = directoriesOf(tree.keys());
+  const listing = directoryListing(tree.keys());
+  return {
+    fileExists: (path: string) => tree.has(path) || dirs.has(path),
+    readFile: (path: string) => tree.get(path),
+    listDirectory: (path: string) => listing.get(path),
+  };
+}
+
 /**
  * Validates `files` (a subset of `tree`, or all of it) with the platform's
  * manifest rules, and the whole `tree` with the layout contract.
@@ -63,8 +88,7 @@ export function validateTree(
 ): TreeProblem[] {
   const selected = (options.files ?? [...tree.keys()]).filter(isManifestFile);
   const problems: TreeProblem[] = [];
-  // Kustomizations refer to folders (../../base) as well as files.
-  const dirs = directoriesOf(tree.keys());
+  const lookups = treeLookups(tree);
   // Cluster-scoped objects are allowed per file, so the call is split in
   // two groups rather than made once per file.
   const groups = new Map<boolean, string[]>();
@@ -80,7 +104,10 @@ export function validateTree(
           allowClusterScoped,
           argocdNamespace: options.argocdNamespace,
           platformNamespaces: options.platformNamespaces,
-          fileExists: path => tree.has(path) || dirs.has(path),
+          allowedImageRegistries:
+            options.allowedImageRegistries ??
+            DEFAULT_PLATFORM_OPTIONS.allowedImageRegistries,
+          ...lookups,
         },
       )
         .filter(

@@ -4,5 +4,29 @@
  *
  * @packageDocumentation
  */
-export { startArgoCdStandIn, startKubernetesStandIn } from './platformApis';
+export { startKubernetesStandIn } from './platformApis';
+export {
+  ARGOCD_STAND_IN_APPLICATIONS,
+  startArgoCdStandIn,
+} from './argoCdStandIn';
+export type { ArgoCdStandIn, ArgoCdStandInOptions } from './argoCdStandIn';
+export { KUBERNETES_SECRET_CANARIES } from './platformApis';
 export type { StandIn } from './platformApis';
+export { ForgeRepository } from './forgeRepository';
+export type { ForgeStandIn, ForgeStandInOptions } from './forgeRepository';
+export { startGithubStandIn } from './githubStandIn';
+export type { GithubStandIn } from './githubStandIn';
+export { startGitlabStandIn } from './gitlabStandIn';
+export type { GitlabStandIn } from './gitlabStandIn';
+export { startKeycloakAdminStandIn } from './keycloakAdmin';
+export type {
+  FaultOptions,
+  GeneratedOrg,
+  KeycloakAdminStandIn,
+  KeycloakAdminStandInOptions,
+  KeycloakAdminStats,
+  KeycloakOrgUser,
+  KeycloakRequestKind,
+} from './keycloakAdmin';
+export { startCanaryServer, startGiteaStandIn } from './gitea';
+export type { CanaryServer, GiteaStandIn } from './gitea';

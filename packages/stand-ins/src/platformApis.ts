@@ -2,10 +2,10 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
 /**
- * Loopback stand-ins for the two platform APIs the portal reads but that
- * cannot run on a test machine: the Kubernetes API server and the Argo CD
- * API server. They answer in the shapes of the real APIs for one workload,
- * `developer-portal`, and record every request so tests can assert the
+ * Loopback stand-ins for the platform APIs the portal reads but that cannot
+ * run on a test machine. The Kubernetes API server's answers in the shapes
+ * of the real API for one workload, `developer-portal` (Argo CD's is in
+ * argoCdStandIn.ts); every request is recorded so tests can assert the
  * portal only ever reads.
  */
 export interface StandIn {
@@ -117,6 +117,133 @@ const kubernetesObjects: Record<string, object[]> = {
   ],
 };
 
+/**
+ * Values that must never leave the portal's backend: tests look for them in
+ * every answer of the portal's Kubernetes routes.
+ */
+export const KUBERNETES_SECRET_CANARIES = {
+  /** The database password, as the Secret's `data` holds it (base64). */
+  password: Buffer.from('canary-db-password-4f1d').toString('base64'),
+  /** The same password decoded. */
+  passwordDecoded: 'canary-db-password-4f1d',
+  /** A token applied through `stringData`. */
+  token: 'canary-stringdata-token-9b3e',
+  /** A service account token in OpenShift's `token-secret.value` annotation. */
+  serviceAccountToken: 'canary-openshift-sa-token-77c2',
+  /** A password that a ConfigMap once held inline, now only in last-applied. */
+  stalePassword: 'canary-stale-configmap-password-2a6b',
+};
+
+/** What `kubectl apply` keeps of the manifest it applied, as the real annotation. */
+function lastApplied(manifest: object) {
+  return {
+    'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(
+      manifest,
+    )}\n`,
+  };
+}
+
+const dbSecretManifest = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: {
+    name: 'developer-portal-db',
+    namespace: 'developer-portal',
+    labels,
+  },
+  type: 'Opaque',
+  data: { password: KUBERNETES_SECRET_CANARIES.password },
+  stringData: { token: KUBERNETES_SECRET_CANARIES.token },
+};
+
+const settingsManifest = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {
+    name: 'developer-portal-settings',
+    namespace: 'developer-portal',
+    labels,
+  },
+  data: {
+    LOG_LEVEL: 'info',
+    DB_PASSWORD: KUBERNETES_SECRET_CANARIES.stalePassword,
+  },
+};
+
+/**
+ * Objects that carry secret values the way real clusters do: Secrets applied
+ * with kubectl (the last-applied annotation repeats `data` and `stringData`),
+ * an OpenShift service account token Secret, and a ConfigMap whose inline
+ * password was later patched away but stays in its last-applied annotation.
+ * Lists as the real API server sends them: the kind on the list only.
+ */
+const secretCarryingLists: Record<string, { kind: string; items: object[] }> = {
+  secrets: {
+    kind: 'SecretList',
+    items: [
+      {
+        metadata: {
+          ...dbSecretManifest.metadata,
+          uid: 'sec1',
+          creationTimestamp: now,
+          annotations: lastApplied(dbSecretManifest),
+        },
+        type: 'Opaque',
+        data: {
+          password: KUBERNETES_SECRET_CANARIES.password,
+          token: Buffer.from(KUBERNETES_SECRET_CANARIES.token).toString(
+            'base64',
+          ),
+        },
+      },
+      {
+        metadata: {
+          name: 'developer-portal-token-x7k2p',
+          namespace: 'developer-portal',
+          uid: 'sec2',
+          labels,
+          creationTimestamp: now,
+          annotations: {
+            'kubernetes.io/service-account.name': 'developer-portal',
+            'openshift.io/token-secret.name': 'developer-portal-token-x7k2p',
+            'openshift.io/token-secret.value':
+              KUBERNETES_SECRET_CANARIES.serviceAccountToken,
+          },
+        },
+        type: 'kubernetes.io/service-account-token',
+        data: {
+          token: Buffer.from(
+            KUBERNETES_SECRET_CANARIES.serviceAccountToken,
+          ).toString('base64'),
+        },
+      },
+    ],
+  },
+  configmaps: {
+    kind: 'ConfigMapList',
+    items: [
+      {
+        metadata: {
+          ...settingsManifest.metadata,
+          uid: 'cm1',
+          creationTimestamp: now,
+          annotations: lastApplied(settingsManifest),
+        },
+        data: { LOG_LEVEL: 'info' },
+      },
+    ],
+  },
+};
+
+/** The list the Kubernetes stand-in answers for one resource. */
+function kubernetesList(plural: string, selected: boolean) {
+  const own = secretCarryingLists[plural];
+  const items = selected
+    ? [...(kubernetesObjects[plural] ?? []), ...(own?.items ?? [])]
+    : [];
+  return { kind: own?.kind ?? 'List', apiVersion: 'v1', metadata: {}, items };
+}
+
 function listen(
   handler: (path: string) => { status: number; body: unknown },
 ): Promise<StandIn> {
@@ -152,46 +279,6 @@ export function startKubernetesStandIn(): Promise<StandIn> {
     const matches =
       selector === '' ||
       selector === 'backstage.io/kubernetes-id=developer-portal';
-    const items = matches ? kubernetesObjects[plural] ?? [] : [];
-    return {
-      status: 200,
-      body: { kind: 'List', apiVersion: 'v1', metadata: {}, items },
-    };
-  });
-}
-
-/** Answers `GET /api/v1/applications/<name>` for `developer-portal`. */
-export function startArgoCdStandIn(): Promise<StandIn> {
-  return listen(path => {
-    const match = /^\/api\/v1\/applications\/([^/?]+)/.exec(path);
-    if (!match || match[1] !== 'developer-portal') {
-      return {
-        status: 404,
-        body: { error: 'application not found', code: 5 },
-      };
-    }
-    return {
-      status: 200,
-      body: {
-        metadata: {
-          name: 'developer-portal',
-          namespace: 'openshift-gitops',
-        },
-        spec: { project: 'platform' },
-        status: {
-          sync: { status: 'Synced' },
-          health: { status: 'Healthy' },
-          operationState: { startedAt: now, finishedAt: now },
-          history: [
-            {
-              id: 1,
-              revision: 'c0ffee1',
-              deployStartedAt: now,
-              deployedAt: now,
-            },
-          ],
-        },
-      },
-    };
+    return { status: 200, body: kubernetesList(plural, matches) };
   });
 }

@@ -1,10 +1,11 @@
 /**
- * Keycloak sign-in for the portal: the auth backend's OIDC provider with the
- * portal's own sign-in resolver.
+ * Keycloak sign-in for the portal: the auth backend's `keycloak` provider
+ * with the portal's own sign-in resolver, and the record of what each
+ * sign-in issued for the permission explain endpoint.
  *
  * @packageDocumentation
  */
-export { authModuleKeycloakProvider as default } from './module';
+export { authModuleKeycloak as default } from './module';
 export {
   createKeycloakSignInResolver,
   findKeycloakUserEntity,
@@ -16,3 +17,5 @@ export type {
   KeycloakSignInOptions,
 } from './keycloakSignInResolver';
 export { keycloakGroupName, keycloakGroupRefs } from './keycloakGroups';
+export { KeycloakOwnershipClient } from './ownershipClient';
+export type { KeycloakOwnership } from './ownershipRouter';

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   ConflictError,
   NotFoundError,
@@ -16,12 +16,17 @@ import {
   readKeycloakSignInOptions,
 } from './keycloakSignInResolver';
 
+/** A User entity as the catalog serves it, with its memberOf relations. */
 function user(name: string, email: string, memberOf: string[]): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name, namespace: 'default' },
     spec: { profile: { email }, memberOf },
+    relations: memberOf.map(group => ({
+      type: 'memberOf',
+      targetRef: `group:default/${group}`,
+    })),
   };
 }
 
@@ -60,14 +65,10 @@ function fakeContext(users: Entity[] = catalogUsers) {
       }
       return { entity: matches[0] };
     },
-    async resolveOwnershipEntityRefs(entity) {
-      const memberOf = (entity.spec?.memberOf as string[]) ?? [];
-      return {
-        ownershipEntityRefs: [
-          stringifyEntityRef(entity),
-          ...memberOf.map(g => `group:default/${g}`),
-        ],
-      };
+    async resolveOwnershipEntityRefs() {
+      throw new Error(
+        'the Keycloak resolver takes ownership from keycloakOwnershipRefs, the rule the explain endpoint shares',
+      );
     },
     async issueToken({ claims }) {
       issued.push(claims);
@@ -111,13 +112,24 @@ function signInInfo(
   };
 }
 
-function resolver(allowUsersWithoutCatalogEntity = false) {
+function resolver(
+  allowUsersWithoutCatalogEntity = false,
+  record: (ref: string, refs: string[]) => Promise<void> = async () => {},
+) {
   const logger = mockServices.logger.mock();
+  const recorded: Array<[string, string[]]> = [];
   return {
     logger,
+    recorded,
     resolve: createKeycloakSignInResolver({
       allowUsersWithoutCatalogEntity,
       logger,
+      records: {
+        async record(ref, refs) {
+          await record(ref, refs);
+          recorded.push([ref, refs]);
+        },
+      },
     }),
   };
 }
@@ -145,6 +157,55 @@ describe('createKeycloakSignInResolver', () => {
         ],
       },
     ]);
+  });
+
+  it('records what each sign-in issued, for the explain endpoint', async () => {
+    const { ctx, issued } = fakeContext();
+    const { resolve, recorded } = resolver(true);
+    await resolve(
+      signInInfo({ preferred_username: 'alice', groups: ['/team-payments'] }),
+      ctx,
+    );
+    await resolve(
+      signInInfo({ preferred_username: 'dave', groups: ['/team-search'] }),
+      ctx,
+    );
+    expect(recorded).toEqual(issued.map(claims => [claims.sub, claims.ent]));
+    expect(recorded).toEqual([
+      [
+        'user:default/alice',
+        [
+          'user:default/alice',
+          'group:default/platform-team',
+          'group:default/team-payments',
+        ],
+      ],
+      ['user:default/dave', ['user:default/dave', 'group:default/team-search']],
+    ]);
+  });
+
+  it('signs the person in even when the record cannot be written, and says so', async () => {
+    const { ctx } = fakeContext();
+    const { resolve, logger } = resolver(false, async () => {
+      throw new Error('database is read-only');
+    });
+    await expect(
+      resolve(signInInfo({ preferred_username: 'bob' }), ctx),
+    ).resolves.toEqual({ token: 'backstage-token-for-user:default/bob' });
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'Could not record the Keycloak sign-in of user:default/bob',
+      ),
+    );
+  });
+
+  it('records nothing for a refused sign-in', async () => {
+    const { ctx } = fakeContext();
+    const { resolve, recorded } = resolver();
+    await expect(
+      resolve(signInInfo({ preferred_username: 'dave' }), ctx),
+    ).rejects.toThrow('no User entity');
+    expect(recorded).toEqual([]);
   });
 
   it('prefers the username over an email that belongs to someone else', async () => {

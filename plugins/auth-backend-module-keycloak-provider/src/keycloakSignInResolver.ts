@@ -16,7 +16,8 @@ import {
   OAuthAuthenticatorResult,
   SignInResolver,
 } from '@backstage/plugin-auth-node';
-import { keycloakGroupRefs } from './keycloakGroups';
+import { keycloakOwnershipRefs } from './ownership';
+import { SignInRecords } from './signInRecords';
 
 const validator = makeValidator();
 
@@ -24,6 +25,8 @@ const validator = makeValidator();
 export interface KeycloakSignInOptions {
   /** See `auth.keycloak.allowUsersWithoutCatalogEntity` in config.d.ts. */
   allowUsersWithoutCatalogEntity: boolean;
+  /** Where each sign-in's ownership refs are kept for the explain endpoint. */
+  records: Pick<SignInRecords, 'record'>;
   logger?: LoggerService;
 }
 
@@ -135,36 +138,52 @@ export async function findKeycloakUserEntity(
   return undefined;
 }
 
-function unique(refs: string[]): string[] {
-  return [...new Set(refs)];
+/**
+ * Issues the Backstage token and records what it says, so the permission
+ * explain endpoint (on whichever replica) sees the groups this sign-in
+ * gave. A failed record must not keep the person out: it is logged, and the
+ * explain answer names the time of the record it used.
+ */
+async function issueAndRecord(
+  ctx: AuthResolverContext,
+  options: KeycloakSignInOptions,
+  userEntityRef: string,
+  ent: string[],
+) {
+  const token = await ctx.issueToken({ claims: { sub: userEntityRef, ent } });
+  try {
+    await options.records.record(userEntityRef, ent);
+  } catch (error) {
+    options.logger?.warn(
+      `Could not record the Keycloak sign-in of ${userEntityRef} for the permission explain endpoint: ${error}`,
+    );
+  }
+  return token;
 }
 
 /**
  * Signs a Keycloak user in as their catalog User entity. Ownership is the
  * user's catalog group memberships plus the groups Keycloak puts in the
- * token, so a group change in Keycloak takes effect at the next sign-in
- * without waiting for the catalog to ingest it.
+ * token (keycloakOwnershipRefs), so a group change in Keycloak takes effect
+ * at the next sign-in without waiting for the catalog to ingest it.
  */
 export function createKeycloakSignInResolver(
   options: KeycloakSignInOptions,
 ): SignInResolver<OAuthAuthenticatorResult<OidcAuthResult>> {
   return async (info, ctx) => {
     const identity = keycloakIdentity(info.result.fullProfile);
-    const tokenGroups = keycloakGroupRefs(identity.groups);
+    const tokenGroups = identity.groups;
     const label = identity.username ?? identity.subject ?? 'unknown';
 
     const entity = await findKeycloakUserEntity(identity, ctx);
     if (entity) {
       const userRef = stringifyEntityRef(entity);
-      const { ownershipEntityRefs } = await ctx.resolveOwnershipEntityRefs(
-        entity,
+      return issueAndRecord(
+        ctx,
+        options,
+        userRef,
+        keycloakOwnershipRefs(userRef, { entity, tokenGroups }),
       );
-      return ctx.issueToken({
-        claims: {
-          sub: userRef,
-          ent: unique([userRef, ...ownershipEntityRefs, ...tokenGroups]),
-        },
-      });
     }
 
     const name = identity.username?.toLowerCase();
@@ -177,9 +196,12 @@ export function createKeycloakSignInResolver(
       options.logger?.warn(
         `Keycloak user '${name}' signed in without a User entity in the catalog (auth.keycloak.allowUsersWithoutCatalogEntity)`,
       );
-      return ctx.issueToken({
-        claims: { sub: userRef, ent: unique([userRef, ...tokenGroups]) },
-      });
+      return issueAndRecord(
+        ctx,
+        options,
+        userRef,
+        keycloakOwnershipRefs(userRef, { tokenGroups }),
+      );
     }
 
     options.logger?.info(

@@ -2,53 +2,60 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { oidcAuthenticator } from '@backstage/plugin-auth-backend-module-oidc-provider';
+import { authProvidersExtensionPoint } from '@backstage/plugin-auth-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
-  authProvidersExtensionPoint,
-  createOAuthProviderFactory,
-} from '@backstage/plugin-auth-node';
-import {
-  createKeycloakSignInResolver,
-  readKeycloakSignInOptions,
-} from './keycloakSignInResolver';
+  KEYCLOAK_PROVIDER_ID,
+  checkKeycloakProviderConfig,
+  keycloakProviderFactory,
+} from './keycloakProvider';
+import { readKeycloakSignInOptions } from './keycloakSignInResolver';
+import { createOwnershipRouter } from './ownershipRouter';
+import { SignInRecords } from './signInRecords';
 
 /**
- * Keycloak sign-in. Registered as provider `oidc` so the connection stays
- * under `auth.providers.oidc`; it replaces the stock OIDC module, whose
- * resolvers match on email without the portal's rules.
+ * Keycloak sign-in: the auth provider `keycloak` with the portal's own
+ * resolver (it replaces the stock OIDC module, whose resolvers match on
+ * email without the portal's rules), and the ownership route that tells the
+ * permission plugin what each sign-in issued.
  *
  * @public
  */
-export const authModuleKeycloakProvider = createBackendModule({
+export const authModuleKeycloak = createBackendModule({
   pluginId: 'auth',
-  moduleId: 'keycloak-provider',
+  moduleId: KEYCLOAK_PROVIDER_ID,
   register(reg) {
     reg.registerInit({
       deps: {
         providers: authProvidersExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
-      async init({ providers, config, logger }) {
+      async init({ providers, config, logger, database, ...deps }) {
+        checkKeycloakProviderConfig(config, logger);
         const options = readKeycloakSignInOptions(config);
         if (options.allowUsersWithoutCatalogEntity) {
           logger.warn(
             'auth.keycloak.allowUsersWithoutCatalogEntity is on: Keycloak users without a User entity can sign in',
           );
         }
+        const records = await SignInRecords.create(database);
         providers.registerProvider({
-          providerId: 'oidc',
-          factory: createOAuthProviderFactory({
-            authenticator: oidcAuthenticator,
-            // No signInResolverFactories: a `signIn.resolvers` entry in the
-            // provider config is then rejected as unknown instead of
-            // silently replacing the portal's rules.
-            signInResolver: createKeycloakSignInResolver({
-              ...options,
-              logger,
-            }),
+          providerId: KEYCLOAK_PROVIDER_ID,
+          factory: keycloakProviderFactory(config, {
+            ...options,
+            records,
+            logger,
           }),
         });
+        // Added before the auth backend's own router (modules start before
+        // their plugin), whose catch-all would answer for /keycloak/*.
+        deps.httpRouter.use(createOwnershipRouter({ ...deps, records }));
       },
     });
   },

@@ -1,4 +1,9 @@
-import { Config } from '@backstage/config';
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { readAllowedImageRegistries } from './validation/images';
 
 /**
  * How a change reaches the GitOps repository.
@@ -21,6 +26,14 @@ export interface GitopsConfig {
   argocdNamespace: string;
   platformNamespaces: string[];
   author: { name: string; email: string };
+  /** Basic-auth credentials of provider `git` (`gitops.auth`). */
+  auth?: { username: string; password: string };
+  /** Where this backend keeps its mirror of the repository. */
+  mirrorDirectory: string;
+  /** How long one git command against the remote may take. */
+  gitTimeoutMs: number;
+  /** Registry prefixes images may come from (`gitops.allowedImageRegistries`). */
+  allowedImageRegistries: string[];
 }
 
 const PROVIDERS: GitopsProvider[] = ['git', 'github', 'gitlab'];
@@ -31,18 +44,10 @@ export const DEFAULT_AUTHOR = {
   email: 'developer-portal@localhost',
 };
 
-/**
- * Reads the `gitops` block. Returns undefined when `gitops.repoUrl` is not
- * configured (the actions then refuse to run); throws on invalid values.
- *
- * @public
- */
-export function readGitopsConfig(config: Config): GitopsConfig | undefined {
-  const gitops = config.getOptionalConfig('gitops');
-  const repoUrl = gitops?.getOptionalString('repoUrl');
-  if (!gitops || !repoUrl) {
-    return undefined;
-  }
+/** A hanging Git server must not hold a task or a provider run for long. */
+const DEFAULT_GIT_TIMEOUT_MS = 60_000;
+
+function readRepoUrl(repoUrl: string): URL {
   let url: URL;
   try {
     url = new URL(repoUrl);
@@ -56,9 +61,46 @@ export function readGitopsConfig(config: Config): GitopsConfig | undefined {
   }
   if (url.username || url.password) {
     throw new Error(
-      'gitops.repoUrl must not carry credentials; put them in the integrations config',
+      'gitops.repoUrl must not carry credentials; put them in gitops.auth or the integrations config',
     );
   }
+  return url;
+}
+
+function readAuth(gitops: Config): GitopsConfig['auth'] {
+  const auth = gitops.getOptionalConfig('auth');
+  if (!auth) {
+    return undefined;
+  }
+  return {
+    username: auth.getString('username'),
+    password: auth.getString('password'),
+  };
+}
+
+/**
+ * The default mirror folder: one per repository under the OS temporary
+ * folder, which the image and the chart keep writable.
+ */
+function defaultMirrorDirectory(repoUrl: string): string {
+  const id = crypto.createHash('sha256').update(repoUrl).digest('hex');
+  return path.join(os.tmpdir(), 'developer-portal-gitops', id.slice(0, 16));
+}
+
+/**
+ * Reads the `gitops` block. Returns undefined when `gitops.repoUrl` is not
+ * configured (the GitOps features then refuse to run); throws on invalid
+ * values.
+ *
+ * @public
+ */
+export function readGitopsConfig(config: Config): GitopsConfig | undefined {
+  const gitops = config.getOptionalConfig('gitops');
+  const repoUrl = gitops?.getOptionalString('repoUrl');
+  if (!gitops || !repoUrl) {
+    return undefined;
+  }
+  readRepoUrl(repoUrl);
   const provider = (gitops.getOptionalString('provider') ??
     'git') as GitopsProvider;
   if (!PROVIDERS.includes(provider)) {
@@ -87,5 +129,15 @@ export function readGitopsConfig(config: Config): GitopsConfig | undefined {
         config.getOptionalString('scaffolder.defaultAuthor.email') ??
         DEFAULT_AUTHOR.email,
     },
+    auth: readAuth(gitops),
+    mirrorDirectory:
+      gitops.getOptionalString('mirrorDirectory') ??
+      defaultMirrorDirectory(repoUrl),
+    gitTimeoutMs: gitops.has('gitTimeout')
+      ? durationToMilliseconds(
+          readDurationFromConfig(gitops, { key: 'gitTimeout' }),
+        )
+      : DEFAULT_GIT_TIMEOUT_MS,
+    allowedImageRegistries: readAllowedImageRegistries(config),
   };
 }

@@ -3,13 +3,12 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
-  RELATION_MEMBER_OF,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+  KeycloakOwnership,
+  KeycloakOwnershipClient,
+} from '@internal/auth-backend-module-keycloak-provider';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -21,20 +20,30 @@ export interface ExplainRouterOptions {
   policy: PortalPolicy;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  catalog: CatalogService;
+  /** The user's ownership refs as sign-in issued them, from the auth plugin. */
+  ownership: Pick<KeycloakOwnershipClient, 'get'>;
   auditor: AuditorService;
+}
+
+/** Where the groups of an explanation come from, in words. */
+function groupsNote(ownership: KeycloakOwnership): string {
+  return ownership.source === 'sign-in'
+    ? `the groups ${ownership.userEntityRef} was issued at their last Keycloak sign-in, ${ownership.signedInAt}`
+    : `${ownership.userEntityRef} has never signed in with Keycloak: the groups are the catalog's memberOf only, without the groups of a Keycloak token`;
 }
 
 /**
  * `GET /portal-policy/explain?user=<user ref>&permission=<name>` answers what
  * the policy would decide for that user and which binding decides it. The
- * user's groups come from the catalog's memberOf relations, which is what
- * the sign-in resolvers put in a token.
+ * user's groups are the ones the policy itself sees: what their last
+ * Keycloak sign-in issued (catalog memberOf plus the token's groups), asked
+ * of the auth plugin, or for a user who never signed in, the catalog's
+ * memberOf alone.
  */
 export function createExplainRouter(
   options: ExplainRouterOptions,
 ): express.Router {
-  const { policy, httpAuth, permissions, catalog, auditor } = options;
+  const { policy, httpAuth, permissions, ownership, auditor } = options;
   const router = Router();
 
   router.get('/portal-policy/explain', async (req, res) => {
@@ -57,21 +66,23 @@ export function createExplainRouter(
       meta: { user, permission },
     });
     try {
-      const entity = await catalog.getEntityByRef(user, { credentials });
-      if (!entity) {
-        throw new NotFoundError(`There is no ${user} in the catalog`);
-      }
-      const groups = (entity.relations ?? [])
-        .filter(relation => relation.type === RELATION_MEMBER_OF)
-        .map(relation => relation.targetRef);
+      const owned = await ownership.get(user);
       const { decision, decidedBy, reason } = policy.evaluate(permission, {
         userEntityRef: user,
-        ownershipEntityRefs: [user, ...groups],
+        ownershipEntityRefs: owned.ownershipEntityRefs,
       });
-      await event.success({ meta: { result: decision.result } });
+      await event.success({
+        meta: { result: decision.result, groupsFrom: owned.source },
+      });
       res.json({
         user,
-        groups,
+        groups: owned.ownershipEntityRefs.filter(
+          ref =>
+            ref.toLocaleLowerCase('en-US') !== user.toLocaleLowerCase('en-US'),
+        ),
+        groupsFrom: owned.source,
+        ...(owned.source === 'sign-in' && { signedInAt: owned.signedInAt }),
+        groupsNote: groupsNote(owned),
         permission,
         result: decision.result,
         decidedBy,

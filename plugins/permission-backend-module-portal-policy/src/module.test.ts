@@ -1,12 +1,17 @@
-import { BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import {
+  BackstageUserPrincipal,
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { NotFoundError } from '@backstage/errors';
+import type { KeycloakOwnership } from '@internal/auth-backend-module-keycloak-provider';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import Router from 'express-promise-router';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,18 +29,85 @@ const GROUPS: Record<string, string[]> = {
   'user:default/dave': [],
 };
 
-function userEntity(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: {},
-    relations: GROUPS[`user:default/${name}`].map(targetRef => ({
-      type: 'memberOf',
-      targetRef,
-    })),
-  };
-}
+const SIGNED_IN_AT = '2026-05-04T08:00:00.000Z';
+
+/**
+ * What the auth plugin's Keycloak ownership route answers (the route itself
+ * is tested in plugins/auth-backend-module-keycloak-provider, and end to end
+ * in e2e/integration/keycloak.spec.ts). Alice signed in with a Keycloak
+ * token that adds team-payments; erin, who has no User entity, signed in
+ * with team-search in her token only; carol and dave never signed in.
+ */
+const OWNERSHIP: Record<string, KeycloakOwnership> = {
+  'user:default/alice': {
+    userEntityRef: 'user:default/alice',
+    ownershipEntityRefs: [
+      'user:default/alice',
+      'group:default/platform-team',
+      'group:default/team-payments',
+    ],
+    source: 'sign-in',
+    signedInAt: SIGNED_IN_AT,
+  },
+  'user:default/bob': {
+    userEntityRef: 'user:default/bob',
+    ownershipEntityRefs: ['user:default/bob', 'group:default/team-payments'],
+    source: 'sign-in',
+    signedInAt: SIGNED_IN_AT,
+  },
+  'user:default/erin': {
+    userEntityRef: 'user:default/erin',
+    ownershipEntityRefs: ['user:default/erin', 'group:default/team-search'],
+    source: 'sign-in',
+    signedInAt: SIGNED_IN_AT,
+  },
+  'user:default/carol': {
+    userEntityRef: 'user:default/carol',
+    ownershipEntityRefs: ['user:default/carol', 'group:default/team-search'],
+    source: 'catalog',
+  },
+  'user:default/dave': {
+    userEntityRef: 'user:default/dave',
+    ownershipEntityRefs: ['user:default/dave'],
+    source: 'catalog',
+  },
+};
+
+/** Who called the auth stand-in, as its httpAuth saw them. */
+const authCallers: string[] = [];
+
+/** A stand-in for the auth plugin, serving only the ownership route. */
+const authStandIn = createBackendPlugin({
+  pluginId: 'auth',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
+      async init({ httpRouter, httpAuth }) {
+        const router = Router();
+        router.get('/keycloak/ownership', async (req, res) => {
+          const credentials = await httpAuth.credentials(req, {
+            allow: ['service'],
+          });
+          authCallers.push(credentials.principal.subject);
+          const user = String(req.query.user);
+          if (user === 'user:default/broken') {
+            throw new Error('database is gone');
+          }
+          if (!OWNERSHIP[user]) {
+            throw new NotFoundError(
+              `${user} has never signed in with Keycloak and is not in the catalog`,
+            );
+          }
+          res.json(OWNERSHIP[user]);
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
 
 function startBackend(policyFile = POLICY_FILE) {
   return startTestBackend({
@@ -55,9 +127,7 @@ function startBackend(policyFile = POLICY_FILE) {
           };
         },
       }).factory,
-      catalogServiceMock.factory({
-        entities: ['alice', 'bob', 'carol', 'dave'].map(userEntity),
-      }),
+      authStandIn,
     ],
   });
 }
@@ -165,6 +235,54 @@ describe('permissionModulePortalPolicy', () => {
     ]);
   });
 
+  it.each([
+    ['alice', 'platform-admin', { result: 'ALLOW' }],
+    [
+      'bob',
+      'developer',
+      {
+        result: 'CONDITIONAL',
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: ['user:default/bob', 'group:default/team-payments'],
+          },
+        },
+      },
+    ],
+    ['dave', 'no role', { result: 'DENY' }],
+  ])(
+    'answers the argocd plugin about argocd.application.read for %s (%s)',
+    async (name, _, expected) => {
+      const res = await request(server)
+        .post('/api/permission/authorize')
+        .set(
+          'Authorization',
+          `Bearer ${mockCredentials.user.token(`user:default/${name}`, {
+            actor: { subject: 'plugin:argocd' },
+          })}`,
+        )
+        .send({
+          items: [
+            {
+              id: '1',
+              permission: {
+                type: 'resource',
+                name: 'argocd.application.read',
+                attributes: { action: 'read' },
+                resourceType: 'catalog-entity',
+              },
+            },
+          ],
+        });
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([{ id: '1', ...expected }]);
+    },
+  );
+
   it('lists portal.policy.explain among the permission plugin permissions', async () => {
     const res = await request(server)
       .get('/api/permission/.well-known/backstage/permissions/metadata')
@@ -194,6 +312,9 @@ describe('permissionModulePortalPolicy', () => {
       expect(res.body).toEqual({
         user: 'user:default/bob',
         groups: ['group:default/team-payments'],
+        groupsFrom: 'sign-in',
+        signedInAt: SIGNED_IN_AT,
+        groupsNote: `the groups user:default/bob was issued at their last Keycloak sign-in, ${SIGNED_IN_AT}`,
         permission: 'catalog.entity.delete',
         result: 'CONDITIONAL',
         decidedBy: { role: 'developer', group: 'group:default/team-payments' },
@@ -216,6 +337,10 @@ describe('permissionModulePortalPolicy', () => {
       });
       expect(allowed.body).toMatchObject({
         user: 'user:default/carol',
+        groups: ['group:default/team-search'],
+        groupsFrom: 'catalog',
+        groupsNote:
+          "user:default/carol has never signed in with Keycloak: the groups are the catalog's memberOf only, without the groups of a Keycloak token",
         result: 'ALLOW',
         decidedBy: {
           role: 'template-author',
@@ -233,9 +358,49 @@ describe('permissionModulePortalPolicy', () => {
         decidedBy: null,
         reason: 'user:default/dave is in no group bound to a role',
       });
+      expect(denied.body.signedInAt).toBeUndefined();
+    });
+
+    it('decides on the groups of the last Keycloak sign-in, token groups included', async () => {
+      authCallers.length = 0;
+      const res = await explain('user:default/alice', {
+        user: 'user:default/alice',
+        permission: 'catalog.entity.delete',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        // team-payments is only in alice's Keycloak token
+        groups: ['group:default/platform-team', 'group:default/team-payments'],
+        groupsFrom: 'sign-in',
+        signedInAt: SIGNED_IN_AT,
+        result: 'ALLOW',
+        decidedBy: {
+          role: 'platform-admin',
+          group: 'group:default/platform-team',
+        },
+      });
+
+      // Only erin's token puts her in team-search, whose template-author
+      // role is what allows this.
+      const erin = await explain('user:default/alice', {
+        user: 'user:default/erin',
+        permission: 'catalog.location.create',
+      });
+      expect(erin.body).toMatchObject({
+        groups: ['group:default/team-search'],
+        groupsFrom: 'sign-in',
+        result: 'ALLOW',
+        decidedBy: {
+          role: 'template-author',
+          group: 'group:default/team-search',
+        },
+      });
+      // Asked with the permission plugin's own credentials, not the caller's.
+      expect(authCallers).toEqual(['plugin:permission', 'plugin:permission']);
     });
 
     it('refuses callers without portal.policy.explain', async () => {
+      authCallers.length = 0;
       const res = await explain('user:default/bob', {
         user: 'user:default/alice',
         permission: 'catalog.entity.delete',
@@ -245,6 +410,8 @@ describe('permissionModulePortalPolicy', () => {
         name: 'NotAllowedError',
         message: expect.stringContaining('needs portal.policy.explain'),
       });
+      // Nobody's groups were looked up for the refused caller.
+      expect(authCallers).toEqual([]);
     });
 
     it.each([
@@ -255,6 +422,11 @@ describe('permissionModulePortalPolicy', () => {
         'InputError',
       ],
       [{ user: 'user:default/nobody', permission: 'x' }, 404, 'NotFoundError'],
+      [
+        { user: 'user:default/broken', permission: 'x' },
+        503,
+        'ServiceUnavailableError',
+      ],
     ])('rejects %j with %i', async (query, status, name) => {
       const res = await explain('user:default/alice', query);
       expect(res.status).toBe(status);

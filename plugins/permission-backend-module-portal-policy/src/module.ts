@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { KeycloakOwnershipClient } from '@internal/auth-backend-module-keycloak-provider';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { createExplainRouter } from './explainRouter';
 import { portalPolicyExplainPermission } from './permissions';
@@ -30,7 +30,8 @@ export const permissionModulePortalPolicy = createBackendModule({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
-        catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         policy: policyExtensionPoint,
       },
       async init(deps) {
@@ -49,7 +50,7 @@ export const permissionModulePortalPolicy = createBackendModule({
             policy: portalPolicy,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
-            catalog: deps.catalog,
+            ownership: new KeycloakOwnershipClient(deps),
             auditor: deps.auditor,
           }),
         );

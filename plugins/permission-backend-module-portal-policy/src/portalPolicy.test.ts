@@ -43,6 +43,15 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  argocdApplicationReadPermission,
+  argocdPermissions,
+} from '@internal/plugin-argocd-common';
+import { kubernetesSecretsReadPermission } from '@internal/plugin-kubernetes-backend-module-secret-guard';
+import {
+  gitopsChangeRequestReadPermission,
+  gitopsPermissions,
+} from '@internal/plugin-gitops-common';
 import { portalPolicyExplainPermission } from './permissions';
 import { RoleBinding } from './policyFile';
 import { PortalPolicy } from './portalPolicy';
@@ -120,6 +129,44 @@ const UNTAGGED = conditional('scaffolder', 'scaffolder-template', () => ({
   },
 }));
 
+/** Every action, but a change request only for the user's own groups. */
+const OWN_TEAMS = conditional('scaffolder', 'scaffolder-action', u => ({
+  anyOf: [
+    {
+      not: {
+        rule: 'HAS_ACTION_ID',
+        resourceType: 'scaffolder-action',
+        params: { actionId: 'gitops:change:publish' },
+      },
+    },
+    ...u.ownershipEntityRefs
+      .filter(ref => ref.startsWith('group:'))
+      .map(ref => ({
+        rule: 'HAS_STRING_PROPERTY',
+        resourceType: 'scaffolder-action',
+        params: { key: 'team', value: ref },
+      })),
+  ],
+}));
+
+/** Change requests the user asked for, or made for one of their groups. */
+const OWN_CHANGES = conditional('gitops', 'gitops-change-request', u => ({
+  anyOf: [
+    {
+      rule: 'IS_REQUESTER',
+      resourceType: 'gitops-change-request',
+      params: { requesters: [u.userEntityRef] },
+    },
+    {
+      rule: 'IS_FOR_TEAM',
+      resourceType: 'gitops-change-request',
+      params: {
+        teams: u.ownershipEntityRefs.filter(ref => ref.startsWith('group:')),
+      },
+    },
+  ],
+}));
+
 /** Scaffolder tasks the user started. */
 const OWN_TASKS = conditional('scaffolder', 'scaffolder-task', u => ({
   rule: 'IS_TASK_OWNER',
@@ -154,7 +201,7 @@ const TABLE: Array<[Permission, Expected, Expected, Expected, Expected, Expected
   [templateStepReadPermission,        D,       D,       UNTAGGED,  UNTAGGED,        A],
   [templateDryRunPermission,          D,       D,       D,         A,               A],
   [templateManagementPermission,      D,       D,       D,         A,               A],
-  [actionExecutePermission,           D,       D,       A,         A,               A],
+  [actionExecutePermission,           D,       D,       OWN_TEAMS, OWN_TEAMS,       A],
   [taskCreatePermission,              D,       D,       A,         A,               A],
   [taskReadPermission,                D,       D,       OWN_TASKS, OWN_TASKS,       A],
   [taskCancelPermission,              D,       D,       OWN_TASKS, OWN_TASKS,       A],
@@ -162,6 +209,11 @@ const TABLE: Array<[Permission, Expected, Expected, Expected, Expected, Expected
   [kubernetesClustersReadPermission,  D,       A,       A,         A,               A],
   [kubernetesResourcesReadPermission, D,       A,       A,         A,               A],
   [kubernetesProxyPermission,         D,       D,       D,         D,               A],
+  [kubernetesSecretsReadPermission,   D,       D,       D,         D,               A],
+  // argocd (applications of owned entities for developers)
+  [argocdApplicationReadPermission,   D,       D,       OWNED,     OWNED,           A],
+  // gitops (change requests of the user's teams for developers)
+  [gitopsChangeRequestReadPermission, D,       D,       OWN_CHANGES, OWN_CHANGES,   A],
   // permission API
   [portalPolicyExplainPermission,     D,       D,       D,         D,               A],
   // never heard of, or a name that is also an Object.prototype member
@@ -217,12 +269,15 @@ beforeEach(() => {
 });
 
 describe('PortalPolicy decision table', () => {
-  it('has a row for every catalog, scaffolder and Kubernetes permission', () => {
+  it('has a row for every catalog, scaffolder, Kubernetes and Argo CD permission', () => {
     const rows = new Set(TABLE.map(([permission]) => permission.name));
     const missing = [
       ...catalogPermissions,
       ...scaffolderPermissions,
       ...kubernetesPermissions,
+      kubernetesSecretsReadPermission,
+      ...argocdPermissions,
+      ...gitopsPermissions,
     ].filter(permission => !rows.has(permission.name));
     expect(missing.map(p => p.name)).toEqual([]);
   });

@@ -28,8 +28,10 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  createScaffolderActionConditionalDecision,
   createScaffolderTaskConditionalDecision,
   createScaffolderTemplateConditionalDecision,
+  scaffolderActionConditions,
   scaffolderTaskConditions,
   scaffolderTemplateConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
@@ -44,6 +46,13 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import { argocdApplicationReadPermission } from '@internal/plugin-argocd-common';
+import { kubernetesSecretsReadPermission } from '@internal/plugin-kubernetes-backend-module-secret-guard';
+import {
+  changeRequestConditions,
+  createChangeRequestConditionalDecision,
+} from '@internal/plugin-gitops-backend';
+import { gitopsChangeRequestReadPermission } from '@internal/plugin-gitops-common';
 import { portalPolicyExplainPermission } from './permissions';
 
 /** The roles a binding in the policy file may name. */
@@ -135,6 +144,64 @@ function ownedEntities(permission: CatalogEntityPermission): Grant {
   };
 }
 
+/**
+ * The action that publishes a change request for one team, named by its
+ * `team` input (a group ref). Only members of that team may run it.
+ */
+export const TEAM_SCOPED_ACTION = 'gitops:change:publish';
+
+/*
+ * Every action, but the change request only for the user's own teams: the
+ * `team` input must be one of the groups in the user's token. The action
+ * itself refuses paths outside that team's folders, so the team decides
+ * what can be written.
+ */
+const actionsForOwnTeams: Grant = {
+  kind: 'conditional',
+  scope: `every action; ${TEAM_SCOPED_ACTION} only with a team input naming one of the user's groups`,
+  decide: user => {
+    const otherActions = {
+      not: scaffolderActionConditions.hasActionId({
+        actionId: TEAM_SCOPED_ACTION,
+      }),
+    };
+    const ownTeams = user.ownershipEntityRefs
+      .filter(ref => ref.toLocaleLowerCase('en-US').startsWith('group:'))
+      .map(ref =>
+        scaffolderActionConditions.hasStringProperty({
+          key: 'team',
+          value: ref,
+        }),
+      );
+    return createScaffolderActionConditionalDecision(
+      actionExecutePermission,
+      ownTeams.length > 0
+        ? { anyOf: [otherActions, ...ownTeams] }
+        : otherActions,
+    );
+  },
+};
+
+/** Change requests the user asked for, or made for one of their groups. */
+const ownChangeRequests: Grant = {
+  kind: 'conditional',
+  scope:
+    "change requests the user asked for or made for one of the user's groups",
+  decide: user =>
+    createChangeRequestConditionalDecision(gitopsChangeRequestReadPermission, {
+      anyOf: [
+        changeRequestConditions.isRequester({
+          requesters: [user.userEntityRef],
+        }),
+        changeRequestConditions.isForTeam({
+          teams: user.ownershipEntityRefs.filter(ref =>
+            ref.toLocaleLowerCase('en-US').startsWith('group:'),
+          ),
+        }),
+      ],
+    }),
+};
+
 const ownTasks: Grant = {
   kind: 'conditional',
   scope: 'scaffolder tasks the user started',
@@ -167,7 +234,7 @@ const viewer = [
 const developer = [
   ...viewer,
   [taskCreatePermission, allow],
-  [actionExecutePermission, allow],
+  [actionExecutePermission, actionsForOwnTeams],
   [
     templateParameterReadPermission,
     notPlatformTeamOnlyTemplatePart(
@@ -181,11 +248,16 @@ const developer = [
   ],
   [taskReadPermission, ownTasks],
   [taskCancelPermission, ownTasks],
+  [gitopsChangeRequestReadPermission, ownChangeRequests],
   [
     catalogEntityRefreshPermission,
     ownedEntities(catalogEntityRefreshPermission),
   ],
   [catalogEntityDeletePermission, ownedEntities(catalogEntityDeletePermission)],
+  [
+    argocdApplicationReadPermission,
+    ownedEntities(argocdApplicationReadPermission),
+  ],
 ] as const;
 
 /**
@@ -231,6 +303,9 @@ const platformAdmin = [
   kubernetesClustersReadPermission,
   kubernetesResourcesReadPermission,
   kubernetesProxyPermission,
+  kubernetesSecretsReadPermission,
+  argocdApplicationReadPermission,
+  gitopsChangeRequestReadPermission,
   portalPolicyExplainPermission,
 ].map(permission => [permission, allow] as const);
 

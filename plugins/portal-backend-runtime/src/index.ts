@@ -3,4 +3,6 @@
  *
  * @packageDocumentation
  */
-export {};
+export { startupAndHealth } from './startupAndHealth';
+export { startBackend } from './startup/startBackend';
+export { guardedUrlReaderServiceFactory } from './urlReading';

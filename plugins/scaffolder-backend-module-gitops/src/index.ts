@@ -1,7 +1,7 @@
 /**
- * Scaffolder actions for the portal's GitOps golden paths: fetch the GitOps
- * repository, validate manifests, set image tags and publish the change as
- * a branch, pull request or merge request.
+ * Scaffolder actions for the portal's GitOps golden paths: a worktree of
+ * the GitOps repository, manifest validation, image tags, and the change
+ * published as a branch, pull request or merge request of one team.
  *
  * @packageDocumentation
  */
@@ -11,19 +11,3 @@ export { createGitopsManifestsValidateAction } from './actions/validate';
 export { createGitopsKustomizeSetImageAction } from './actions/setImage';
 export { createGitopsChangePublishAction } from './actions/publish';
 export type { GitopsActionOptions } from './actions/options';
-export { readGitopsConfig } from '@internal/plugin-gitops-node';
-export type {
-  GitopsConfig,
-  GitopsProvider,
-} from '@internal/plugin-gitops-node';
-export {
-  validateManifests,
-  REQUIRED_LABELS,
-  isPlatformNamespace,
-} from '@internal/plugin-gitops-node';
-export type {
-  ManifestFile,
-  ManifestProblem,
-  ManifestRule,
-  ValidateManifestsOptions,
-} from '@internal/plugin-gitops-node';

@@ -2,13 +2,15 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  createChangeRequestRecorder,
+  gitopsServiceRef,
+} from '@internal/plugin-gitops-node';
 import { createGitopsRepoFetchAction } from './actions/fetch';
 import { createGitopsChangePublishAction } from './actions/publish';
 import { createGitopsKustomizeSetImageAction } from './actions/setImage';
 import { createGitopsManifestsValidateAction } from './actions/validate';
-import { readGitopsConfig } from '@internal/plugin-gitops-node';
 
 /**
  * Adds the GitOps actions to the scaffolder: `gitops:repo:fetch`,
@@ -24,22 +26,15 @@ export const scaffolderModuleGitops = createBackendModule({
     reg.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
+        gitops: gitopsServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ scaffolder, config, logger }) {
-        const gitops = readGitopsConfig(config);
-        const integrations = ScmIntegrations.fromConfig(config);
-        if (gitops) {
-          logger.info(
-            `GitOps repository ${gitops.repoUrl} (provider ${gitops.provider}, base branch ${gitops.baseBranch})`,
-          );
-        } else {
-          logger.warn(
-            'gitops.repoUrl is not configured: the gitops:* actions that read or write the GitOps repository will refuse to run',
-          );
-        }
-        const options = { gitops, integrations };
+      async init({ scaffolder, gitops, auth, discovery }) {
+        const options = {
+          gitops,
+          recorder: createChangeRequestRecorder({ auth, discovery }),
+        };
         scaffolder.addActions(
           createGitopsRepoFetchAction(options),
           createGitopsManifestsValidateAction(options),

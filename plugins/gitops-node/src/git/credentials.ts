@@ -1,37 +1,30 @@
 import { ScmIntegrationRegistry } from '@backstage/integration';
+import { GitopsConfig } from '../config';
 import { GitAuth } from './git';
 
 /**
- * The basic-auth credentials for a Git URL from the `integrations` config,
- * by the host of the URL:
+ * The basic-auth credentials git uses for the GitOps repository:
  *
- * - `gitea` (the integration type that carries just a host, a username and
- *   a password, so it fits any plain Git server over HTTPS),
- *   `gerrit` and `bitbucketServer`: their `username` and `password`;
- * - `github`: its `token` as the password of `x-access-token`;
- * - `gitlab`: its `token` as the password of `oauth2`.
+ * - provider `git`: `gitops.auth` (any Git server over HTTP(S); an access
+ *   token as the password);
+ * - provider `github`: the token of the `integrations.github` entry for the
+ *   host, as the password of `x-access-token`;
+ * - provider `gitlab`: the token of the `integrations.gitlab` entry for the
+ *   host, as the password of `oauth2`.
  *
  * Undefined means anonymous access, for development only.
  */
 export function gitAuthFor(
+  gitops: GitopsConfig,
   integrations: ScmIntegrationRegistry,
-  url: string,
 ): GitAuth | undefined {
-  const basic = [
-    integrations.gitea.byUrl(url)?.config,
-    integrations.gerrit.byUrl(url)?.config,
-    integrations.bitbucketServer.byUrl(url)?.config,
-  ].find(c => c?.username && c?.password);
-  if (basic) {
-    return { username: basic.username!, password: basic.password! };
+  if (gitops.provider === 'github') {
+    const token = integrations.github.byUrl(gitops.repoUrl)?.config.token;
+    return token ? { username: 'x-access-token', password: token } : undefined;
   }
-  const github = integrations.github.byUrl(url)?.config.token;
-  if (github) {
-    return { username: 'x-access-token', password: github };
+  if (gitops.provider === 'gitlab') {
+    const token = integrations.gitlab.byUrl(gitops.repoUrl)?.config.token;
+    return token ? { username: 'oauth2', password: token } : undefined;
   }
-  const gitlab = integrations.gitlab.byUrl(url)?.config.token;
-  if (gitlab) {
-    return { username: 'oauth2', password: gitlab };
-  }
-  return undefined;
+  return gitops.auth;
 }

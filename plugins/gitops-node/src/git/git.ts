@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { CustomErrorBase } from '@backstage/errors';
 
 /**
  * Basic-auth credentials for Git over HTTP(S).
@@ -11,14 +12,15 @@ export interface GitAuth {
 }
 
 /** A failed git command, its message free of credentials. */
-export class GitCommandError extends Error {
+export class GitCommandError extends CustomErrorBase {
+  name = 'GitCommandError' as const;
+
   constructor(
     message: string,
     readonly stderr: string,
     readonly exitCode: number | null,
   ) {
     super(message);
-    this.name = 'GitCommandError';
   }
 }
 
@@ -48,21 +50,21 @@ export function redact(text: string, auth?: GitAuth): string {
   return result;
 }
 
+/** Options of {@link runGit}. */
+export interface RunGitOptions {
+  cwd?: string;
+  auth?: GitAuth;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
 /**
- * Runs `git` without a shell. Credentials go in an `Authorization` header
- * passed through `GIT_CONFIG_*` environment variables: never in the command
- * line, a URL or `.git/config`. User and system git config are ignored so a
- * developer's credential helpers or URL rewrites play no part.
+ * The environment git runs in: credentials in an `Authorization` header
+ * passed through `GIT_CONFIG_*` variables (never in the command line, a URL
+ * or `.git/config`), user and system config ignored so a developer's
+ * credential helpers or URL rewrites play no part, and only HTTP(S) remotes.
  */
-export function runGit(
-  args: string[],
-  options: {
-    cwd?: string;
-    auth?: GitAuth;
-    env?: NodeJS.ProcessEnv;
-    timeoutMs?: number;
-  } = {},
-): Promise<{ stdout: string; stderr: string }> {
+function gitEnvironment(options: RunGitOptions): NodeJS.ProcessEnv {
   const config: Array<[string, string]> = [
     ['credential.helper', ''],
     ['core.quotePath', 'false'],
@@ -70,7 +72,6 @@ export function runGit(
     ['protocol.allow', 'never'],
     ['protocol.http.allow', 'always'],
     ['protocol.https.allow', 'always'],
-    ['protocol.file.allow', 'always'],
   ];
   if (options.auth) {
     const basic = Buffer.from(
@@ -78,7 +79,7 @@ export function runGit(
     ).toString('base64');
     config.push(['http.extraHeader', `Authorization: Basic ${basic}`]);
   }
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     LANG: 'C',
@@ -96,6 +97,18 @@ export function runGit(
     ),
     ...options.env,
   };
+}
+
+/**
+ * Runs `git` without a shell, in {@link gitEnvironment}.
+ */
+export function runGit(
+  args: string[],
+  options: RunGitOptions = {},
+): Promise<{ stdout: string; stderr: string }> {
+  const env = gitEnvironment(options);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const command = args.find(arg => !arg.startsWith('-')) ?? args[0];
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -104,17 +117,16 @@ export function runGit(
         cwd: options.cwd,
         env,
         maxBuffer: 256 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 120_000,
+        timeout: timeoutMs,
       },
       (error, stdout, stderr) => {
         if (error) {
-          const detail = redact(
-            String(stderr || error.message).trim(),
-            options.auth,
-          );
+          const detail = error.killed
+            ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+            : redact(String(stderr || error.message).trim(), options.auth);
           reject(
             new GitCommandError(
-              `git ${args[0]} failed: ${detail}`,
+              `git ${command} failed: ${detail}`,
               redact(String(stderr), options.auth),
               typeof error.code === 'number' ? error.code : null,
             ),
@@ -125,4 +137,23 @@ export function runGit(
       },
     );
   });
+}
+
+/**
+ * Runs a local `git` command synchronously (no remote, no credentials):
+ * for the synchronous file lookups of manifest validation. Undefined when
+ * git fails.
+ */
+export function runGitSync(args: string[], cwd: string): string | undefined {
+  try {
+    return execFileSync('git', args, {
+      cwd,
+      env: gitEnvironment({}),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch {
+    return undefined;
+  }
 }

@@ -15,7 +15,7 @@ export interface ManifestProblem {
   /**
    * The rule that failed: `yaml`, `object`, `unknown-kind`, `schema`,
    * `dns-name`, `required-label`, `resources`, `platform-namespace`,
-   * `cluster-scoped` or `kustomization`.
+   * `cluster-scoped`, `kustomization` or `image-registry`.
    */
   rule: ManifestRule;
   /** What is wrong, for a person. */
@@ -37,7 +37,8 @@ export type ManifestRule =
   | 'resources'
   | 'platform-namespace'
   | 'cluster-scoped'
-  | 'kustomization';
+  | 'kustomization'
+  | 'image-registry';
 
 /**
  * A manifest file to validate: its path relative to the root of the tree
@@ -51,7 +52,8 @@ export interface ManifestFile {
 }
 
 /**
- * Options of {@link validateManifests}.
+ * Options of {@link validateManifests}. Paths given to the callbacks are
+ * relative to the root of the repository, like {@link ManifestFile.path}.
  *
  * @public
  */
@@ -63,8 +65,23 @@ export interface ValidateManifestsOptions {
   /** The Argo CD namespace; owned by the platform. */
   argocdNamespace: string;
   /**
+   * Registry prefixes images may come from (`gitops.allowedImageRegistries`,
+   * read with `readAllowedImageRegistries`). An empty list allows no image.
+   */
+  allowedImageRegistries: string[];
+  /**
    * Tells whether a path relative to the root of the tree exists; when
    * given, the local resources of kustomization files must exist.
    */
   fileExists?: (path: string) => boolean;
+  /**
+   * The text of a file of the repository that is not among the files
+   * validated, or undefined when there is none. With
+   * {@link ValidateManifestsOptions.listDirectory}, it lets the image rule
+   * follow kustomize from what changed to the overlays that build it and
+   * the bases they include.
+   */
+  readFile?: (path: string) => string | undefined;
+  /** The names in a folder of the repository, or undefined when there is none. */
+  listDirectory?: (path: string) => string[] | undefined;
 }

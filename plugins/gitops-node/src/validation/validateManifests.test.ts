@@ -5,6 +5,7 @@ const OPTIONS = {
   allowClusterScoped: false,
   platformNamespaces: ['platform-monitoring'],
   argocdNamespace: 'openshift-gitops',
+  allowedImageRegistries: ['quay.io/acme', 'docker.io/library/busybox'],
 };
 
 const LABELS = `    app.kubernetes.io/name: api

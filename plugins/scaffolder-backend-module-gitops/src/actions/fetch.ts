@@ -2,14 +2,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { gitAuthFor } from '@internal/plugin-gitops-node';
-import { GitCommandError, runGit } from '@internal/plugin-gitops-node';
 import {
+  GitCommandError,
+  GitOpsRepository,
   normalizeRepoPath,
-  resolveRepoPath,
   resolveWorkspacePath,
 } from '@internal/plugin-gitops-node';
-import { GitopsActionOptions, requireGitops } from './options';
+import { examples } from './fetch.examples';
+import { GitopsActionOptions } from './options';
 
 /** What a top-level folder of the GitOps layout holds, for messages. */
 const LAYOUT_NOUNS: Record<string, string> = {
@@ -28,29 +28,59 @@ function alreadyExists(repoPath: string): string {
     : `${repoPath} already exists`;
 }
 
-async function exists(p: string): Promise<boolean> {
-  return fs.lstat(p).then(
-    () => true,
-    () => false,
-  );
+/**
+ * The folders to check out: each declared path, or the folder of a path
+ * that is a file at the base commit.
+ */
+async function sparseFolders(
+  repository: GitOpsRepository,
+  base: string,
+  paths: string[],
+): Promise<string[]> {
+  const folders = new Set<string>();
+  for (const p of paths) {
+    const isFolder = (await repository.listDirectory(base, p)) !== undefined;
+    const isFile = !isFolder && (await repository.exists(base, p));
+    const folder = isFile ? path.posix.dirname(p) : p;
+    if (folder !== '.') folders.add(folder);
+  }
+  return [...folders].sort();
 }
 
-/** Moves a folder, across file systems too. */
-async function move(from: string, to: string): Promise<void> {
-  await fs.mkdir(path.dirname(to), { recursive: true });
-  try {
-    await fs.rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await fs.cp(from, to, { recursive: true, verbatimSymlinks: true });
-    await fs.rm(from, { recursive: true, force: true });
+/** Checks mustNotExist and mustExist against the base commit. */
+async function checkPaths(
+  repository: GitOpsRepository,
+  base: string,
+  mustNotExist: string[],
+  mustExist: string[],
+) {
+  const at = `${repository.config.baseBranch} at ${base.slice(0, 12)}`;
+  const conflicts: string[] = [];
+  for (const p of mustNotExist) {
+    if (await repository.exists(base, p)) conflicts.push(p);
+  }
+  if (conflicts.length > 0) {
+    throw new ConflictError(
+      `${conflicts.map(alreadyExists).join('; ')} (GitOps repository ${at})`,
+    );
+  }
+  const missing: string[] = [];
+  for (const p of mustExist) {
+    if (!(await repository.exists(base, p))) missing.push(p);
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `${missing.join(', ')} must exist in the GitOps repository but ${
+        missing.length > 1 ? 'do' : 'does'
+      } not (${at})`,
+    );
   }
 }
 
 /**
- * Creates the `gitops:repo:fetch` action: a shallow clone of the base
- * branch of the GitOps repository into the workspace, after checking
- * which paths must and must not exist there.
+ * Creates the `gitops:repo:fetch` action: brings the backend's mirror of
+ * the GitOps repository up to date and gives the task its own worktree of
+ * the base branch, checking out only the folders the template names.
  *
  * @public
  */
@@ -58,24 +88,9 @@ export function createGitopsRepoFetchAction(options: GitopsActionOptions) {
   return createTemplateAction({
     id: 'gitops:repo:fetch',
     description:
-      'Clones the base branch of the GitOps repository (shallow) into the workspace, refusing before anything is written when a path that must not exist already does. Also runs in dry-run: reading is not a side effect.',
+      "Gives the task its own worktree of the base branch of the GitOps repository, from the backend's mirror, refusing before anything is written when a path that must not exist already does. Only the folders of mustExist, mustNotExist and paths are checked out (the template may write only there); with none given, the whole tree. Also runs in dry-run: reading is not a side effect.",
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Fetch the repository, refusing if the service exists',
-        example: [
-          'steps:',
-          '  - id: fetch',
-          '    action: gitops:repo:fetch',
-          '    input:',
-          '      targetPath: gitops',
-          '      mustNotExist:',
-          '        - services/payments/api',
-          '      mustExist:',
-          '        - teams/payments',
-        ].join('\n'),
-      },
-    ],
+    examples,
     schema: {
       input: {
         targetPath: z =>
@@ -83,20 +98,29 @@ export function createGitopsRepoFetchAction(options: GitopsActionOptions) {
             .string()
             .optional()
             .describe(
-              'Workspace-relative folder to clone into; must not exist or be empty. Default: gitops',
+              'Workspace-relative folder for the worktree; must not exist or be empty. Default: gitops',
             ),
         mustNotExist: z =>
           z
             .array(z.string())
             .optional()
             .describe(
-              'Repository-relative paths that must not exist; any that does fails the step with a conflict',
+              'Repository-relative paths that must not exist; any that does fails the step with a conflict. Checked out, so the template may write there',
             ),
         mustExist: z =>
           z
             .array(z.string())
             .optional()
-            .describe('Repository-relative paths that must exist'),
+            .describe(
+              'Repository-relative paths that must exist; checked out (a file: its folder)',
+            ),
+        paths: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'More repository-relative folders to check out, for the template to read or write',
+            ),
       },
       output: {
         baseCommit: z =>
@@ -104,14 +128,13 @@ export function createGitopsRepoFetchAction(options: GitopsActionOptions) {
       },
     },
     async handler(ctx) {
-      const gitops = requireGitops(options);
+      const repository = options.gitops.repository();
       const targetPath = ctx.input.targetPath ?? 'gitops';
-      const mustNotExist = (ctx.input.mustNotExist ?? []).map(p =>
-        normalizeRepoPath(p, 'mustNotExist'),
-      );
-      const mustExist = (ctx.input.mustExist ?? []).map(p =>
-        normalizeRepoPath(p, 'mustExist'),
-      );
+      const normalize = (list: string[] | undefined, field: string) =>
+        (list ?? []).map(p => normalizeRepoPath(p, field));
+      const mustNotExist = normalize(ctx.input.mustNotExist, 'mustNotExist');
+      const mustExist = normalize(ctx.input.mustExist, 'mustExist');
+      const paths = normalize(ctx.input.paths, 'paths');
       const destination = resolveWorkspacePath(ctx.workspacePath, targetPath);
       const existing = await fs.readdir(destination).catch(() => undefined);
       if (existing && existing.length > 0) {
@@ -120,78 +143,40 @@ export function createGitopsRepoFetchAction(options: GitopsActionOptions) {
         );
       }
 
-      // Clone outside the workspace first, so a refusal writes nothing there.
-      const scratch = await ctx.createTemporaryDirectory();
-      const clone = path.join(scratch, 'repo');
-      const auth = gitAuthFor(options.integrations, gitops.repoUrl);
+      const { baseBranch, repoUrl } = repository.config;
+      const who = repository.username;
       ctx.logger.info(
-        `Fetching ${gitops.baseBranch} of ${gitops.repoUrl}${
-          auth ? ` as ${auth.username}` : ' anonymously'
+        `Fetching ${baseBranch} of ${repoUrl}${
+          who ? ` as ${who}` : ' anonymously'
         }`,
       );
+      let base: string;
       try {
-        await runGit(
-          [
-            'clone',
-            '--quiet',
-            '--depth=1',
-            '--single-branch',
-            '--no-tags',
-            `--branch=${gitops.baseBranch}`,
-            '--',
-            gitops.repoUrl,
-            clone,
-          ],
-          { auth },
-        );
+        base = await repository.fetch();
       } catch (error) {
         throw new InputError(
-          `Could not fetch branch ${
-            gitops.baseBranch
-          } of the GitOps repository ${gitops.repoUrl}: ${
+          `Could not fetch branch ${baseBranch} of the GitOps repository ${repoUrl}: ${
             error instanceof GitCommandError ? error.message : String(error)
           }`,
         );
       }
-      const baseCommit = (
-        await runGit(['rev-parse', 'HEAD'], { cwd: clone })
-      ).stdout.trim();
-
-      const conflicts: string[] = [];
-      for (const p of mustNotExist) {
-        if (await exists(resolveRepoPath(clone, p, 'mustNotExist'))) {
-          conflicts.push(p);
-        }
-      }
-      if (conflicts.length > 0) {
-        throw new ConflictError(
-          `${conflicts.map(alreadyExists).join('; ')} (GitOps repository ${
-            gitops.baseBranch
-          } at ${baseCommit.slice(0, 12)})`,
-        );
-      }
-      const missing: string[] = [];
-      for (const p of mustExist) {
-        if (!(await exists(resolveRepoPath(clone, p, 'mustExist')))) {
-          missing.push(p);
-        }
-      }
-      if (missing.length > 0) {
-        throw new InputError(
-          `${missing.join(', ')} must exist in the GitOps repository but ${
-            missing.length > 1 ? 'do' : 'does'
-          } not (${gitops.baseBranch} at ${baseCommit.slice(0, 12)})`,
-        );
-      }
-
+      // Checked against the mirror, so a refusal writes nothing.
+      await checkPaths(repository, base, mustNotExist, mustExist);
+      const folders = await sparseFolders(repository, base, [
+        ...mustExist,
+        ...mustNotExist,
+        ...paths,
+      ]);
       if (existing) {
         await fs.rmdir(destination);
       }
-      await move(clone, destination);
+      await repository.createWorktree(destination, base, folders);
       ctx.logger.info(
-        `Fetched ${gitops.baseBranch} at ${baseCommit} into ${targetPath}`,
+        `Checked out ${baseBranch} at ${base} into ${targetPath}${
+          folders.length > 0 ? ` (only ${folders.join(', ')})` : ''
+        }`,
       );
-      ctx.output('baseCommit', baseCommit);
+      ctx.output('baseCommit', base);
     },
   });
 }

@@ -1,6 +1,7 @@
-import { InputError } from '@backstage/errors';
-import { ScmIntegrationRegistry } from '@backstage/integration';
-import { GitopsConfig } from '@internal/plugin-gitops-node';
+import {
+  ChangeRequestRecorder,
+  GitopsService,
+} from '@internal/plugin-gitops-node';
 
 /**
  * What every gitops action is created with.
@@ -8,18 +9,12 @@ import { GitopsConfig } from '@internal/plugin-gitops-node';
  * @public
  */
 export interface GitopsActionOptions {
-  /** The `gitops` configuration; undefined when it is not configured. */
-  gitops: GitopsConfig | undefined;
-  /** The `integrations` configuration, where the credentials come from. */
-  integrations: ScmIntegrationRegistry;
-}
-
-/** The configuration, or an InputError saying it is missing. */
-export function requireGitops(options: GitopsActionOptions): GitopsConfig {
-  if (!options.gitops) {
-    throw new InputError(
-      'The GitOps repository is not configured: set gitops.repoUrl in the app config',
-    );
-  }
-  return options.gitops;
+  /** The GitOps repository of this backend. */
+  gitops: GitopsService;
+  /**
+   * Records published change requests with the portal's GitOps backend;
+   * without one (a check tool), the change request's own address is the
+   * output.
+   */
+  recorder?: ChangeRequestRecorder;
 }

@@ -1,59 +1,20 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createGitopsRepoFetchAction } from './fetch';
 import { createGitopsChangePublishAction } from './publish';
 import {
   actionOptions,
   mockContext,
+  REQUEST,
+  runTemplate,
+  SERVICE,
   startRemote,
   TestRemote,
-  writeTree,
 } from './__testUtils__';
 import { GitopsActionOptions } from './options';
 
-const SERVICE: Record<string, string> = {
-  'services/payments/api/base/deployment.yaml':
-    'kind: Deployment # from the template\n',
-  'services/payments/api/base/kustomization.yaml':
-    'resources: [deployment.yaml]\n',
-};
-const REQUEST = {
-  sourcePath: 'gitops',
-  branchName: 'portal/deploy-service/payments/api',
-  title: 'Deploy service api for payments',
-  description: 'Adds the service api of team payments.',
-};
-
-/** The steps of a template: fetch, write files, publish. */
-async function runTemplate(
-  remote: TestRemote,
-  options: GitopsActionOptions,
-  {
-    files = SERVICE,
-    remove = [] as string[],
-    request = REQUEST as typeof REQUEST,
-    isDryRun = false,
-    logger = undefined as
-      | ReturnType<typeof mockServices.logger.mock>
-      | undefined,
-  } = {},
-) {
-  const workspace = await remote.workspace();
-  const fetch = mockContext(
-    workspace,
-    { targetPath: 'gitops' },
-    { isDryRun, logger },
-  );
-  await createGitopsRepoFetchAction(options).handler(fetch.ctx);
-  await writeTree(path.join(workspace, 'gitops'), files);
-  for (const file of remove) {
-    await fs.rm(path.join(workspace, 'gitops', file));
-  }
-  const publish = mockContext(workspace, request, { isDryRun, logger });
-  await createGitopsChangePublishAction(options).handler(publish.ctx);
-  return { workspace, fetched: fetch.outputs, published: publish.outputs };
-}
+// Every test runs git against a loopback server; a loaded CI machine is slow.
+jest.setTimeout(30_000);
 
 describe('gitops:repo:fetch and gitops:change:publish against a loopback git server', () => {
   let remote: TestRemote;
@@ -61,7 +22,7 @@ describe('gitops:repo:fetch and gitops:change:publish against a loopback git ser
 
   beforeEach(async () => {
     remote = await startRemote();
-    options = actionOptions(remote.repoUrl);
+    options = actionOptions(remote);
   });
   afterEach(() => remote.cleanup());
 
@@ -139,21 +100,22 @@ describe('gitops:repo:fetch and gitops:change:publish against a loopback git ser
   });
 
   it('publishes deletions and edits', async () => {
+    const kustomization = 'services/payments/existing/base/kustomization.yaml';
     const { published } = await runTemplate(remote, options, {
-      files: { 'README.md': '# GitOps, edited\n' },
+      files: { [kustomization]: 'resources: []\n' },
       remove: ['services/payments/existing/base/deployment.yaml'],
       request: { ...REQUEST, branchName: 'portal/remove/existing' },
     });
     expect(published.paths).toEqual([
-      'README.md',
       'services/payments/existing/base/deployment.yaml',
+      kustomization,
     ]);
     const files = await remote.files('portal/remove/existing');
     expect(files).not.toContain(
       'services/payments/existing/base/deployment.yaml',
     );
-    expect(await remote.show('portal/remove/existing', 'README.md')).toBe(
-      '# GitOps, edited\n',
+    expect(await remote.show('portal/remove/existing', kustomization)).toBe(
+      'resources: []\n',
     );
   });
 
@@ -260,7 +222,7 @@ describe('gitops:repo:fetch and gitops:change:publish against a loopback git ser
   });
 
   it('commits straight to the base branch when so configured', async () => {
-    const direct = actionOptions(remote.repoUrl, { commitToBaseBranch: true });
+    const direct = actionOptions(remote, { commitToBaseBranch: true });
     const { published } = await runTemplate(remote, direct);
     const heads = await remote.heads();
     expect(Object.keys(heads)).toEqual(['refs/heads/main']);
@@ -272,7 +234,7 @@ describe('gitops:repo:fetch and gitops:change:publish against a loopback git ser
   });
 
   it('fills in gitops.changeUrlTemplate', async () => {
-    const templated = actionOptions(remote.repoUrl, {
+    const templated = actionOptions(remote, {
       changeUrlTemplate:
         'https://git.example.com/platform/gitops/compare/{baseBranch}...{branch}',
     });
@@ -293,22 +255,11 @@ describe('credentials', () => {
   afterEach(() => remote.cleanup());
 
   const withIntegration = (password: string) =>
-    actionOptions(
-      remote.repoUrl,
-      {},
-      {
-        gitea: [
-          {
-            host: new URL(remote.repoUrl).host,
-            baseUrl: `http://${new URL(remote.repoUrl).host}`,
-            username: USER.username,
-            password,
-          },
-        ],
-      },
-    );
+    actionOptions(remote, {
+      auth: { username: USER.username, password },
+    });
 
-  it('uses the basic auth of the integration and never logs it', async () => {
+  it('uses the basic auth of gitops.auth and never logs it', async () => {
     const logger = mockServices.logger.mock();
     const { published } = await runTemplate(
       remote,
@@ -347,7 +298,7 @@ describe('credentials', () => {
 
   it('is refused without credentials', async () => {
     await expect(
-      runTemplate(remote, actionOptions(remote.repoUrl)),
+      runTemplate(remote, actionOptions(remote)),
     ).rejects.toMatchObject({
       name: 'InputError',
     });

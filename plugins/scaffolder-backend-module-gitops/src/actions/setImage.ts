@@ -5,6 +5,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { resolveWorkspacePath } from '@internal/plugin-gitops-node';
 import { IMAGE_TAG } from '@internal/plugin-gitops-node';
+import { examples } from './setImage.examples';
 
 /** An image name as kustomize matches it: `[registry[:port]/]path`. */
 const IMAGE_NAME =
@@ -29,20 +30,7 @@ export function createGitopsKustomizeSetImageAction() {
     description:
       'Sets the tag of an image in the images of a kustomization.yaml (like `kustomize edit set image`), leaving the rest of the file as it is.',
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Promote payments-api to 1.4.2 in prod',
-        example: [
-          'steps:',
-          '  - id: set-image',
-          '    action: gitops:kustomize:set-image',
-          '    input:',
-          '      path: gitops/services/payments/api/overlays/prod',
-          '      image: api',
-          "      newTag: '1.4.2'",
-        ].join('\n'),
-      },
-    ],
+    examples,
     schema: {
       input: {
         path: z =>

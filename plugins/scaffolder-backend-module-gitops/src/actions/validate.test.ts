@@ -10,6 +10,9 @@ import {
   writeTree,
 } from './__testUtils__';
 
+// Every test runs git against a loopback server; a loaded CI machine is slow.
+jest.setTimeout(30_000);
+
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -45,7 +48,7 @@ describe('gitops:manifests:validate', () => {
 
   async function fetched() {
     const workspace = await remote.workspace();
-    const options = actionOptions(remote.repoUrl);
+    const options = actionOptions(remote);
     await createGitopsRepoFetchAction(options).handler(
       mockContext(workspace, {}).ctx,
     );
@@ -123,9 +126,9 @@ metadata:
 `,
     });
     const { ctx, outputs } = mockContext(workspace, { path: 'out' });
-    await createGitopsManifestsValidateAction(
-      actionOptions(remote.repoUrl),
-    ).handler(ctx);
+    await createGitopsManifestsValidateAction(actionOptions(remote)).handler(
+      ctx,
+    );
     expect(outputs.files).toEqual(['a/deployment.yaml', 'b/c/config.yml']);
   });
 
@@ -139,9 +142,7 @@ metadata:
   labels: { portal.platform/team: payments }
 `,
     });
-    const action = createGitopsManifestsValidateAction(
-      actionOptions(remote.repoUrl),
-    );
+    const action = createGitopsManifestsValidateAction(actionOptions(remote));
     await expect(
       action.handler(mockContext(workspace, {}).ctx),
     ).rejects.toMatchObject({
@@ -155,9 +156,7 @@ metadata:
 
   it('refuses a path outside the workspace or missing', async () => {
     const workspace = await remote.workspace();
-    const action = createGitopsManifestsValidateAction(
-      actionOptions(remote.repoUrl),
-    );
+    const action = createGitopsManifestsValidateAction(actionOptions(remote));
     await expect(
       action.handler(mockContext(workspace, { path: '../..' }).ctx),
     ).rejects.toMatchObject({

@@ -1,34 +1,20 @@
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { changedFiles } from '@internal/plugin-gitops-node';
-import { resolveWorkspacePath } from '@internal/plugin-gitops-node';
-import { validateManifests } from '@internal/plugin-gitops-node';
-import { ManifestProblem } from '@internal/plugin-gitops-node';
+import {
+  ManifestProblem,
+  ValidateManifestsOptions,
+  walkFiles,
+  Worktree,
+  resolveWorkspacePath,
+  validateManifests,
+} from '@internal/plugin-gitops-node';
+import { examples } from './validate.examples';
 import { GitopsActionOptions } from './options';
 
 const YAML_FILE = /\.ya?ml$/i;
-
-/** Every YAML file under a folder, relative to it, skipping .git. */
-async function yamlFilesUnder(root: string): Promise<string[]> {
-  const found: string[] = [];
-  async function walk(dir: string) {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      if (entry.name === '.git' || entry.name === 'node_modules') continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        await walk(full);
-      } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
-        found.push(path.relative(root, full).split(path.sep).join('/'));
-      }
-    }
-  }
-  await walk(root);
-  return found.sort();
-}
 
 /** One line per problem: file, document, object, rule, message. */
 export function formatProblems(problems: ManifestProblem[]): string {
@@ -40,10 +26,75 @@ export function formatProblems(problems: ManifestProblem[]): string {
     .join('\n');
 }
 
+/** Lookups of referenced files in a plain folder (not a worktree). */
+function folderLookups(
+  root: string,
+): Pick<ValidateManifestsOptions, 'fileExists' | 'readFile' | 'listDirectory'> {
+  const resolve = (file: string) => {
+    try {
+      return resolveSafeChildPath(root, file);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    fileExists: file => {
+      const full = resolve(file);
+      return full ? existsSync(full) : false;
+    },
+    readFile: file => {
+      const full = resolve(file);
+      try {
+        return full ? readFileSync(full, 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    listDirectory: dir => {
+      const full = resolve(dir);
+      try {
+        return full ? readdirSync(full) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * The files to validate and how to look up what they reference: in a
+ * worktree, the YAML files added or changed against its base (references
+ * resolved on disk or in the mirror); elsewhere every YAML file.
+ */
+async function filesToValidate(root: string) {
+  const worktree = await Worktree.open(root);
+  if (worktree) {
+    const files = (await worktree.changes())
+      .filter(c => c.status !== 'deleted' && YAML_FILE.test(c.path))
+      .map(c => c.path)
+      .sort();
+    const lookups = {
+      fileExists: (file: string) => worktree.exists(file),
+      readFile: (file: string) => worktree.readFile(file),
+      listDirectory: (dir: string) => worktree.listDirectory(dir),
+    };
+    return { files, lookups, isWorktree: true };
+  }
+  const files: string[] = [];
+  for await (const file of walkFiles(root)) {
+    if (YAML_FILE.test(file)) files.push(file);
+  }
+  return {
+    files: files.sort(),
+    lookups: folderLookups(root),
+    isWorktree: false,
+  };
+}
+
 /**
  * Creates the `gitops:manifests:validate` action: validates the manifests
- * of a folder (in a git working copy: only the files added or changed
- * against HEAD) with {@link validateManifests}.
+ * of a folder (in a worktree: only the files added or changed against its
+ * base, plus what they reference) with `validateManifests`.
  *
  * @public
  */
@@ -53,32 +104,9 @@ export function createGitopsManifestsValidateAction(
   return createTemplateAction({
     id: 'gitops:manifests:validate',
     description:
-      'Validates Kubernetes, OpenShift, Argo CD and CloudNativePG manifests against their schemas and the platform rules. In a git working copy only the files added or changed against HEAD are read; elsewhere every .yaml/.yml file.',
+      'Validates Kubernetes, OpenShift, Argo CD and CloudNativePG manifests against their schemas and the platform rules. In a worktree from gitops:repo:fetch only the files added or changed are read, with what they reference; elsewhere every .yaml/.yml file.',
     supportsDryRun: true,
-    examples: [
-      {
-        description:
-          'Validate what the template wrote into the fetched repository',
-        example: [
-          'steps:',
-          '  - id: validate',
-          '    action: gitops:manifests:validate',
-          '    input:',
-          '      path: gitops',
-        ].join('\n'),
-      },
-      {
-        description: 'Team onboarding: cluster-scoped objects are allowed',
-        example: [
-          'steps:',
-          '  - id: validate',
-          '    action: gitops:manifests:validate',
-          '    input:',
-          '      path: gitops',
-          '      allowClusterScoped: true',
-        ].join('\n'),
-      },
-    ],
+    examples,
     schema: {
       input: {
         path: z =>
@@ -108,31 +136,20 @@ export function createGitopsManifestsValidateAction(
           `path "${input}" is not a folder of the workspace`,
         );
       }
-      const isWorkingCopy = existsSync(path.join(root, '.git'));
-      const files = isWorkingCopy
-        ? (await changedFiles(root))
-            .filter(c => c.status !== 'deleted')
-            .map(c => c.path)
-            .filter(p => YAML_FILE.test(p))
-            .sort()
-        : await yamlFilesUnder(root);
+      const { files, lookups, isWorktree } = await filesToValidate(root);
       const contents = await Promise.all(
         files.map(async file => ({
           path: file,
           content: await fs.readFile(resolveSafeChildPath(root, file), 'utf8'),
         })),
       );
+      const gitops = options.gitops.config;
       const problems = validateManifests(contents, {
         allowClusterScoped: ctx.input.allowClusterScoped ?? false,
-        argocdNamespace: options.gitops?.argocdNamespace ?? 'openshift-gitops',
-        platformNamespaces: options.gitops?.platformNamespaces ?? [],
-        fileExists: file => {
-          try {
-            return existsSync(resolveSafeChildPath(root, file));
-          } catch {
-            return false;
-          }
-        },
+        argocdNamespace: gitops?.argocdNamespace ?? 'openshift-gitops',
+        platformNamespaces: gitops?.platformNamespaces ?? [],
+        allowedImageRegistries: gitops?.allowedImageRegistries ?? [],
+        ...lookups,
       });
       if (problems.length > 0) {
         throw new InputError(
@@ -143,7 +160,7 @@ export function createGitopsManifestsValidateAction(
       }
       ctx.logger.info(
         `Validated ${files.length} file${files.length === 1 ? '' : 's'}${
-          isWorkingCopy ? ' changed in the working copy' : ''
+          isWorktree ? ' changed in the worktree' : ''
         } of ${input}`,
       );
       ctx.output('files', files);

@@ -10,8 +10,11 @@ import {
  * Roadie's Argo CD plugin ships its new-frontend-system variant against an
  * older frontend API than this app runs, so the legacy plugin is wrapped with
  * the compat helpers instead (and excluded from package discovery in
- * app-config.yaml). It reads Argo CD through the read-only `/argocd/api`
- * proxy endpoint.
+ * app-config.yaml). With `argocd.appLocatorMethods` set, as every
+ * app-config does, the card reads Argo CD only through the portal's argocd
+ * backend plugin (`/api/argocd`, plugins/argocd-backend): read-only, behind
+ * the argocd.application.read permission, with the Argo CD token kept in
+ * the backend.
  */
 export const argocdFeature = convertLegacyPlugin(argocdPlugin, {
   extensions: [

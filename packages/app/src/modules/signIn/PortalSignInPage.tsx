@@ -1,10 +1,10 @@
 import { SignInPage, SignInProviderConfig } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
-import { keycloakAuthApiRef } from './keycloakAuthApi';
+import { KEYCLOAK, keycloakAuthApiRef } from './keycloakAuthApi';
 
 const keycloakProvider: SignInProviderConfig = {
-  id: 'keycloak-auth-provider',
+  id: KEYCLOAK,
   title: 'Keycloak',
   message: 'Sign in with your company account',
   apiRef: keycloakAuthApiRef,
@@ -24,7 +24,7 @@ export function PortalSignInPage(props: SignInPageProps) {
       align="center"
       providers={[
         ...(configured.includes('guest') ? (['guest'] as const) : []),
-        ...(configured.includes('keycloak') ? [keycloakProvider] : []),
+        ...(configured.includes(KEYCLOAK) ? [keycloakProvider] : []),
       ]}
     />
   );

@@ -13,15 +13,20 @@ import {
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 
 /**
- * Sign-in through the company Keycloak. The backend serves it as the `oidc`
- * provider (plugins/auth-backend-module-keycloak-provider).
+ * The one name of the Keycloak sign-in, in the app as in the backend: the
+ * backend's auth provider id (plugins/auth-backend-module-keycloak-provider,
+ * config `auth.providers.keycloak`, routes under `/api/auth/keycloak`), the
+ * entry of `app.signInProviders`, this API and the sign-in page's provider.
  */
+export const KEYCLOAK = 'keycloak';
+
+/** Sign-in through the company Keycloak. */
 export const keycloakAuthApiRef = createApiRef<
   OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi
->().with({ id: 'internal.auth.keycloak', pluginId: 'app' });
+>().with({ id: KEYCLOAK, pluginId: 'app' });
 
 export const keycloakAuthApi = ApiBlueprint.make({
-  name: 'keycloak-auth',
+  name: KEYCLOAK,
   params: defineParams =>
     defineParams({
       api: keycloakAuthApiRef,
@@ -35,9 +40,9 @@ export const keycloakAuthApi = ApiBlueprint.make({
           configApi,
           discoveryApi,
           oauthRequestApi,
-          // The backend picks auth.providers.oidc.<environment> by this.
+          // The backend picks auth.providers.keycloak.<environment> by this.
           environment: configApi.getOptionalString('auth.environment'),
-          provider: { id: 'oidc', title: 'Keycloak', icon: <VpnKeyIcon /> },
+          provider: { id: KEYCLOAK, title: 'Keycloak', icon: <VpnKeyIcon /> },
           defaultScopes: ['openid', 'profile', 'email'],
         }),
     }),

@@ -8,14 +8,20 @@ import { JsonObject } from '@backstage/types';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { readGitopsConfig } from '@internal/plugin-gitops-node';
-import { runGit } from '@internal/plugin-gitops-node';
 import {
+  createGitopsService,
+  readGitopsConfig,
+  runGit,
+} from '@internal/plugin-gitops-node';
+import {
+  commitAndPush,
   GitHttpServer,
   seedRepository,
   startGitHttpServer,
 } from '@internal/dev-git-server';
+import { createGitopsRepoFetchAction } from '../fetch';
 import { GitopsActionOptions } from '../options';
+import { createGitopsChangePublishAction } from '../publish';
 
 export const SEED: Record<string, string> = {
   'README.md': '# GitOps\n',
@@ -46,6 +52,8 @@ export interface TestRemote {
   show(ref: string, file: string): Promise<string>;
   log(ref: string): Promise<string>;
   workspace(): Promise<string>;
+  /** Commits files to main of the remote, as someone else's push would. */
+  commit(files: Record<string, string>, message?: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -118,6 +126,16 @@ export async function startRemote(auth?: {
       await fs.mkdir(ws);
       return ws;
     },
+    async commit(files, message) {
+      const { commit } = await commitAndPush({
+        repoUrl: server.url('gitops.git'),
+        branch: 'main',
+        files,
+        message,
+        auth,
+      });
+      return commit;
+    },
     async cleanup() {
       await server.stop();
       await fs.rm(dir, { recursive: true, force: true });
@@ -125,18 +143,32 @@ export async function startRemote(auth?: {
   };
 }
 
+let mirrors = 0;
+
+/**
+ * The actions' options for the remote, each call with its own mirror (as
+ * each backend has its own).
+ */
 export function actionOptions(
-  repoUrl: string,
+  remote: TestRemote,
   gitops: JsonObject = {},
   integrations: JsonObject = {},
 ): GitopsActionOptions {
+  mirrors += 1;
   const config = new ConfigReader({
-    gitops: { repoUrl, provider: 'git', ...gitops },
+    gitops: {
+      repoUrl: remote.repoUrl,
+      provider: 'git',
+      mirrorDirectory: path.join(remote.dir, `mirror-${mirrors}`),
+      ...gitops,
+    },
     integrations,
   });
   return {
-    gitops: readGitopsConfig(config),
-    integrations: ScmIntegrations.fromConfig(config),
+    gitops: createGitopsService(
+      readGitopsConfig(config),
+      ScmIntegrations.fromConfig(config),
+    ),
   };
 }
 
@@ -146,6 +178,7 @@ export function mockContext<T extends JsonObject>(
   extra: {
     isDryRun?: boolean;
     logger?: ReturnType<typeof mockServices.logger.mock>;
+    user?: string;
   } = {},
 ) {
   const outputs: Record<string, unknown> = {};
@@ -155,7 +188,7 @@ export function mockContext<T extends JsonObject>(
       workspacePath,
       input,
       ...(extra.logger ? { logger: extra.logger } : {}),
-      user: { ref: 'user:default/bob' },
+      user: { ref: extra.user ?? 'user:default/bob' },
     }),
     isDryRun: extra.isDryRun,
     createTemporaryDirectory: () =>
@@ -165,4 +198,51 @@ export function mockContext<T extends JsonObject>(
     },
   } as ActionContext<any, any, any>;
   return { ctx, outputs };
+}
+
+/** What deploy-service writes, in the layout of the seed. */
+export const SERVICE: Record<string, string> = {
+  'services/payments/api/base/deployment.yaml':
+    'kind: Deployment # from the template\n',
+  'services/payments/api/base/kustomization.yaml':
+    'resources: [deployment.yaml]\n',
+};
+
+/** The publish step's input for {@link SERVICE}. */
+export const REQUEST = {
+  sourcePath: 'gitops',
+  team: 'group:default/payments',
+  branchName: 'portal/deploy-service/payments/api',
+  title: 'Deploy service api for payments',
+  description: 'Adds the service api of team payments.',
+};
+
+/** The steps of a template: fetch, write files, publish. */
+export async function runTemplate(
+  remote: TestRemote,
+  options: GitopsActionOptions,
+  {
+    files = SERVICE,
+    remove = [] as string[],
+    request = REQUEST as typeof REQUEST,
+    fetchInput = { targetPath: 'gitops' } as JsonObject,
+    isDryRun = false,
+    logger = undefined as
+      | ReturnType<typeof mockServices.logger.mock>
+      | undefined,
+    user = undefined as string | undefined,
+    beforePublish = undefined as (() => Promise<void>) | undefined,
+  } = {},
+) {
+  const workspace = await remote.workspace();
+  const fetch = mockContext(workspace, fetchInput, { isDryRun, logger, user });
+  await createGitopsRepoFetchAction(options).handler(fetch.ctx);
+  await writeTree(path.join(workspace, 'gitops'), files);
+  for (const file of remove) {
+    await fs.rm(path.join(workspace, 'gitops', file), { recursive: true });
+  }
+  await beforePublish?.();
+  const publish = mockContext(workspace, request, { isDryRun, logger, user });
+  await createGitopsChangePublishAction(options).handler(publish.ctx);
+  return { workspace, fetched: fetch.outputs, published: publish.outputs };
 }

@@ -1,0 +1,1 @@
+export { guardedUrlReaderServiceFactory } from './guardedUrlReaderServiceFactory';
