@@ -21,8 +21,10 @@ COPY . .
 RUN bash scripts/build-bundle.sh build /stage
 
 # Stage 2: production dependencies only, with the bundle and the runtime files
-# unpacked over them. Native modules need compilers here, not in the runtime
-# image.
+# unpacked over them (RUNTIME_FILES in the script). The golden-path templates
+# are not among them: the catalog reads them from Git (TEMPLATES_LOCATION_URL),
+# so a template change needs no new image. Native modules need compilers
+# here, not in the runtime image.
 FROM ${NODE_IMAGE} AS deps
 RUN apt-get update && \
     apt-get install -y --no-install-recommends python3 g++ make && \

@@ -25,9 +25,10 @@ YARN_RELEASE=".yarn/releases/yarn-4.13.0.cjs"
 # Files the backend reads at run time, relative to /app: the config files the
 # image starts with, the portal's own entities (catalog.locations in
 # app-config.production.yaml), the TechDocs sources of those entities
-# (backstage.io/techdocs-ref: dir:.), the permission policy
-# (permission.portalPolicy.policyFile) and the golden-path templates, so a
-# production catalog location for templates/*/template.yaml finds them.
+# (backstage.io/techdocs-ref: dir:.) and the default permission policy
+# (permission.portalPolicy.policyFile). The golden-path templates are not
+# among them: production reads them from Git (TEMPLATES_LOCATION_URL), so
+# changing one needs no new image.
 # BUNDLE_RUNTIME_FILES (space-separated) replaces the list, for the benchmark's
 # vanilla app.
 RUNTIME_FILES=(
@@ -37,7 +38,6 @@ RUNTIME_FILES=(
   mkdocs.yml
   docs
   permission-policy.yaml
-  templates
 )
 if [ -n "${BUNDLE_RUNTIME_FILES:-}" ]; then
   read -r -a RUNTIME_FILES <<<"$BUNDLE_RUNTIME_FILES"

@@ -269,6 +269,7 @@ test.describe('start-up checks', () => {
     GITOPS_GIT_HOST: '127.0.0.1:1',
     GITOPS_GIT_USERNAME: 'portal',
     GITOPS_GIT_PASSWORD: 'integration-git-password',
+    GITOPS_WEBHOOK_SECRET: 'integration-webhook-secret',
   });
 
   async function refusedStart(env: NodeJS.ProcessEnv) {

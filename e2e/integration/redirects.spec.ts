@@ -55,7 +55,11 @@ test.beforeAll(async () => {
         name: 'redirected-docs',
         annotations: { 'backstage.io/techdocs-ref': 'dir:.' },
       },
-      spec: { type: 'service', lifecycle: 'experimental', owner: 'team-search' },
+      spec: {
+        type: 'service',
+        lifecycle: 'experimental',
+        owner: 'team-search',
+      },
     }),
   );
   fs.writeFileSync(path.join(seed, 'mkdocs.yml'), 'site_name: Redirected\n');
@@ -119,8 +123,9 @@ test('processing a registered location does not follow the redirect', async () =
   // The catalog reads the location in its processing loop; a failed read
   // leaves no entity to look at, but the reader logs the refusal.
   const refusal = `Reading ${target} was refused`;
-  await waitFor('the catalog to read the location', async () =>
-    backend.output().includes(refusal) || canary.connections() > 0,
+  await waitFor(
+    'the catalog to read the location',
+    async () => backend.output().includes(refusal) || canary.connections() > 0,
   );
   expect(canary.connections()).toBe(0);
   expect(backend.output()).toMatch(
@@ -146,7 +151,9 @@ test('a TechDocs build does not follow the redirect', async () => {
     'component/redirected-docs',
   );
   expect(events.at(-1)?.type).toBe('error');
-  expect(String(events.at(-1)?.data)).toContain('which is not a public address');
+  expect(String(events.at(-1)?.data)).toContain(
+    'which is not a public address',
+  );
 });
 
 test('the integration host itself is still read', async () => {

@@ -97,7 +97,10 @@ let token: string;
 
 function writeRepository(root: string) {
   for (const [name, files] of Object.entries(HOSTILE)) {
-    const all = { ...files, 'catalog-info.yaml': catalogInfo(name) };
+    const all: Record<string, string | { link: string }> = {
+      ...files,
+      'catalog-info.yaml': catalogInfo(name),
+    };
     for (const [file, content] of Object.entries(all)) {
       const target = path.join(root, name, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -187,38 +190,48 @@ test('builds hostile includes with every include left inert', async () => {
     "Markdown extension 'pymdownx.snippets'; plugin 'include-markdown'; plugin 'macros'",
   );
   // The canary really is in the backend's environment.
-  expect(
-    fs.readFileSync(`/proc/${backendPid()}/environ`, 'utf8'),
-  ).toContain(CANARY);
+  expect(fs.readFileSync(`/proc/${backendPid()}/environ`, 'utf8')).toContain(
+    CANARY,
+  );
 });
 
-test.describe('refuses to build', () => {
-  const refusals: Array<[string, RegExp]> = [
-    ['hostile-env-tag', /YAML tags that are not allowed here: !ENV/],
-    ['hostile-docs-dir', /docs_dir '.*' is outside the documentation sources/],
-    ['hostile-links', /'docs\/passwd\.md' is a symbolic link to a place outside/],
-  ];
-  for (const [name, reason] of refusals) {
-    test(name, async () => {
-      const { events, text } = await syncTechDocs(
-        backend.baseUrl,
-        token,
-        `component/${name}`,
-      );
-      const page = await fetch(
-        `${backend.baseUrl}/api/techdocs/static/docs/default/component/${name}/index.html`,
-        { headers: { authorization: `Bearer ${token}` } },
-      );
-      for (const content of [text, await page.text()]) {
-        expect(content).not.toContain(CANARY);
-        expect(content).not.toContain(PASSWD_LINE);
-      }
-      expect(page.status).toBe(404);
-      const last = events.at(-1)!;
-      expect(last.type).toBe('error');
-      expect(String(last.data)).toMatch(reason);
-    });
+/** Builds `name`, which must fail with `reason` and leave nothing to read. */
+async function expectRefused(name: string, reason: RegExp) {
+  const { events, text } = await syncTechDocs(
+    backend.baseUrl,
+    token,
+    `component/${name}`,
+  );
+  const page = await fetch(
+    `${backend.baseUrl}/api/techdocs/static/docs/default/component/${name}/index.html`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  for (const content of [text, await page.text()]) {
+    expect(content).not.toContain(CANARY);
+    expect(content).not.toContain(PASSWD_LINE);
   }
+  expect(page.status).toBe(404);
+  const last = events.at(-1)!;
+  expect(last.type).toBe('error');
+  expect(String(last.data)).toMatch(reason);
+}
+
+test.describe('refuses to build', () => {
+  test('an !ENV tag', () =>
+    expectRefused(
+      'hostile-env-tag',
+      /YAML tags that are not allowed here: !ENV/,
+    ));
+  test('a docs_dir outside the sources', () =>
+    expectRefused(
+      'hostile-docs-dir',
+      /docs_dir '.*' is outside the documentation sources/,
+    ));
+  test('a chain of links out of the sources', () =>
+    expectRefused(
+      'hostile-links',
+      /'docs\/passwd\.md' is a symbolic link to a place outside/,
+    ));
 });
 
 test("builds the portal's own docs and a template's docs as before", async () => {

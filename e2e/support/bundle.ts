@@ -377,5 +377,6 @@ export function productionVariables(
     GITOPS_GIT_HOST: '127.0.0.1:1',
     GITOPS_GIT_USERNAME: 'portal',
     GITOPS_GIT_PASSWORD: `${label}-gitops-password`,
+    GITOPS_WEBHOOK_SECRET: `${label}-gitops-webhook-secret`,
   };
 }

@@ -77,10 +77,9 @@ export async function syncTechDocs(
   token: string,
   entity: `${string}/${string}`,
 ): Promise<{ events: SyncEvent[]; text: string }> {
-  const res = await fetch(
-    `${baseUrl}/api/techdocs/sync/default/${entity}`,
-    { headers: { authorization: `Bearer ${token}` } },
-  );
+  const res = await fetch(`${baseUrl}/api/techdocs/sync/default/${entity}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const text = await res.text();
   const events = text
     .split('\n\n')

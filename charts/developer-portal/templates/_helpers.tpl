@@ -151,7 +151,8 @@ CloudNativePG database is divided between plugins.
 
 {{/*
 Environment variables the chart derives, as a dict NAME -> EnvVar source:
-the database connection, the public URLs and the ServiceAccount token.
+the database connection, the public URLs, the templates location and the
+ServiceAccount token.
 */}}
 {{- define "developer-portal.derivedEnv" -}}
 {{- $env := dict }}
@@ -178,6 +179,9 @@ the database connection, the public URLs and the ServiceAccount token.
 {{- with include "developer-portal.publicUrl" . }}
 {{- $_ := set $env "APP_BASE_URL" (dict "value" .) }}
 {{- $_ := set $env "BACKEND_BASE_URL" (dict "value" .) }}
+{{- end }}
+{{- with .Values.backstage.templatesLocationUrl }}
+{{- $_ := set $env "TEMPLATES_LOCATION_URL" (dict "value" .) }}
 {{- end }}
 {{- if and .Values.serviceAccount.create .Values.rbac.tokenSecret.create }}
 {{- $_ := set $env "K8S_SA_TOKEN" (dict "valueFrom" (dict "secretKeyRef" (dict "name" (include "developer-portal.tokenSecretName" .) "key" "token"))) }}

@@ -35,6 +35,15 @@ backend.add(import('@internal/plugin-catalog-backend-module-safe-links'));
 backend.add(
   import('@backstage-community/plugin-catalog-backend-module-keycloak'),
 );
+// The GitOps repository's namespaces, services and databases (never users
+// or groups: those are Keycloak's), on a schedule and on push webhooks.
+backend.add(import('@internal/plugin-catalog-backend-module-gitops'));
+
+// events: push webhooks (/api/events/http/github, gitlab, gitops), each
+// ingress only with its secret configured
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));

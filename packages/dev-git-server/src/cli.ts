@@ -13,6 +13,8 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import { seedRepository, startGitHttpServer } from './gitHttpServer';
 
+// A development tool run from the checkout, never bundled.
+// eslint-disable-next-line no-restricted-syntax
 const repoRoot = path.resolve(__dirname, '../../..');
 const root = path.join(repoRoot, '.scratch', 'dev-git');
 const port = Number(process.env.GITOPS_DEV_GIT_PORT ?? 7011);

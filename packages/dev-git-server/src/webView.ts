@@ -24,7 +24,7 @@ function page(
 
 /** A line of a diff, coloured. */
 function diffLine(line: string): string {
-  const cls = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : '';
+  const cls = ({ '+': 'add', '-': 'del' } as Record<string, string>)[line[0]];
   return cls ? `<span class="${cls}">${escape(line)}</span>` : escape(line);
 }
 

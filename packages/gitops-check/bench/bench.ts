@@ -16,10 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  seedRepository,
-  startGitHttpServer,
-} from '@internal/dev-git-server';
+import { seedRepository, startGitHttpServer } from '@internal/dev-git-server';
 import { readTree, writeTree } from '../src/files';
 import { startHarness } from '../src/harness';
 import { gitopsDir, templatesDir } from '../src/paths';

@@ -83,8 +83,8 @@ describe('discovery of what the templates render', () => {
 
   it.each([...dirs.keys()])(
     '%s: every rendered app folder is discovered with the right project and namespace',
-    name => {
-      const files = outputs.get(name)!;
+    fixture => {
+      const files = outputs.get(fixture)!;
       const apps = discoverApplications(files, bootstrap);
       const wanted = expectedApplications(files);
       expect(wanted.size).toBeGreaterThan(0);

@@ -49,9 +49,7 @@ export function readSharedParameters(
     const key = /^([A-Za-z][\w-]*): *$/.exec(line);
     if (!key) return;
     const body = lines.slice(i + 1, blockEnd(lines, i + 1, 0));
-    const base = Math.min(
-      ...body.filter(l => l.trim() !== '').map(indentOf),
-    );
+    const base = Math.min(...body.filter(l => l.trim() !== '').map(indentOf));
     schemas.set(
       key[1],
       body.map(l => l.slice(base)),
@@ -80,9 +78,15 @@ export function renderSharedFragments(
     const key = KEY.exec(lines[i + 1] ?? '');
     const schema = shared.get(name);
     if (!key || key[1] !== indent) {
-      problems.push(`line ${i + 1}: "# shared: ${name}" must come right before a property of the same indentation`);
+      problems.push(
+        `line ${
+          i + 1
+        }: "# shared: ${name}" must come right before a property of the same indentation`,
+      );
     } else if (!schema) {
-      problems.push(`line ${i + 1}: ${SHARED_PARAMETERS_FILE} has no schema "${name}"`);
+      problems.push(
+        `line ${i + 1}: ${SHARED_PARAMETERS_FILE} has no schema "${name}"`,
+      );
     } else {
       const end = blockEnd(lines, i + 2, indent.length);
       out.push(lines[i + 1]);
@@ -100,9 +104,7 @@ function placeholderPaths(value: unknown, at = ''): string[] {
   }
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([k, v]) =>
-    k.startsWith('$')
-      ? [`${at}.${k}`]
-      : placeholderPaths(v, `${at}.${k}`),
+    k.startsWith('$') ? [`${at}.${k}`] : placeholderPaths(v, `${at}.${k}`),
   );
 }
 

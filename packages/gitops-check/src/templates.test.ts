@@ -61,6 +61,13 @@ describe('gitops-check templates', () => {
       'hostile-description-newline',
     ],
     ['a team with a YAML document', 'deploy-service', 'hostile-team-newline'],
+    ['an image from any registry', 'deploy-service', 'hostile-image-registry'],
+    [
+      'an image from a loopback registry',
+      'deploy-service',
+      'hostile-image-loopback-registry',
+    ],
+    ['an image from Docker Hub', 'deploy-service', 'hostile-image-docker-hub'],
     ['a kube-system team', 'onboard-team', 'hostile-platform-prefix'],
     ['namespaces kube-*', 'onboard-team', 'hostile-platform-namespace'],
     ['an existing service', 'deploy-service', 'hostile-existing-service'],
@@ -117,9 +124,9 @@ describe('gitops-check templates', () => {
         '../README.md',
       ]);
       const entity = readTemplate(path.join(templatesDir, template));
-      expect(
-        entity.metadata.annotations?.['backstage.io/techdocs-ref'],
-      ).toBe('dir:.');
+      expect(entity.metadata.annotations?.['backstage.io/techdocs-ref']).toBe(
+        'dir:.',
+      );
     }
   });
 

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  seedRepository,
-  startGitHttpServer,
-} from '@internal/dev-git-server';
+import { seedRepository, startGitHttpServer } from '@internal/dev-git-server';
 import { JsonObject } from '@backstage/types';
 import { isInCone } from '@internal/plugin-gitops-node';
 import * as prettier from 'prettier';

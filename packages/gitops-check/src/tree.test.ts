@@ -112,9 +112,7 @@ describe('gitops-check tree', () => {
       path.join(dir, 'services/team-payments/payments-api/extra/service.yaml'),
     );
     fs.rmSync(path.join(dir, 'teams/team-payments/appproject.yaml'));
-    const messages = (await checkTree(dir)).map(
-      p => `${p.path}: ${p.message}`,
-    );
+    const messages = (await checkTree(dir)).map(p => `${p.path}: ${p.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
         'services/team-payments/payments-api/extra/service.yaml: services/ holds only services/<team>/<service>/{base,overlays/<env>}/ and catalog-info.yaml',

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import {
   ForgeStandIn,
   ForgeStandInOptions,
@@ -41,7 +42,11 @@ export async function startGithubStandIn(
   const pulls: Pull[] = [];
   const statuses = new Map<string, 'pending' | 'success' | 'failure'>();
   const prefix = `/api/v3/repos/${options.project}`;
-  let forge: ForgeStandIn & { port: number };
+
+  const forge: ForgeStandIn & { port: number } = await startForge(
+    options,
+    (req, res, url) => api(req, res, url),
+  );
 
   const shape = async (pull: Pull) => ({
     ...pull,
@@ -53,7 +58,11 @@ export async function startGithubStandIn(
     base: { ref: pull.base },
   });
 
-  forge = await startForge(options, async (req, res, url) => {
+  async function api(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<boolean> {
     if (!url.pathname.startsWith(prefix)) return false;
     const rest = url.pathname.slice(prefix.length);
     const method = req.method ?? 'GET';
@@ -123,7 +132,7 @@ export async function startGithubStandIn(
       return true;
     }
     return false;
-  });
+  }
 
   return {
     ...forge,

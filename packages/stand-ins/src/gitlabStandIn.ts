@@ -1,3 +1,4 @@
+import http from 'node:http';
 import {
   ForgeStandIn,
   ForgeStandInOptions,
@@ -41,7 +42,11 @@ export async function startGitlabStandIn(
 ): Promise<GitlabStandIn> {
   const mrs: MergeRequest[] = [];
   const prefix = `/api/v4/projects/${encodeURIComponent(options.project)}`;
-  let forge: ForgeStandIn & { port: number };
+
+  const forge: ForgeStandIn & { port: number } = await startForge(
+    options,
+    (req, res, url) => api(req, res, url),
+  );
 
   const shape = async (mr: MergeRequest) => ({
     ...mr,
@@ -51,7 +56,11 @@ export async function startGitlabStandIn(
     head_pipeline: mr.pipeline ? { status: mr.pipeline } : null,
   });
 
-  forge = await startForge(options, async (req, res, url) => {
+  async function api(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<boolean> {
     // The URL keeps the project path encoded (%2F).
     const raw = (req.url ?? '').split('?')[0];
     if (!raw.startsWith(prefix)) return false;
@@ -101,7 +110,7 @@ export async function startGitlabStandIn(
       return true;
     }
     return false;
-  });
+  }
 
   return {
     ...forge,

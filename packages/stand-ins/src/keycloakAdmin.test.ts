@@ -138,7 +138,7 @@ describe('startKeycloakAdminStandIn', () => {
     const stats = standIn.stats();
     // 100 user pages, the group pages, and per group: members, children
     // (when it has any) and its parent.
-    expect(stats.byKind['users']).toBe(100);
+    expect(stats.byKind.users).toBe(100);
     expect(stats.byKind['group/members']).toBe(2_000);
     expect(stats.peakConcurrency).toBeGreaterThan(1);
     // The provider's default maxConcurrency.

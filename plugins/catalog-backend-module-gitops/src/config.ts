@@ -17,7 +17,9 @@ export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 export function readProviderSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
-  const schedule = config.getOptionalConfig('catalog.providers.gitops.schedule');
+  const schedule = config.getOptionalConfig(
+    'catalog.providers.gitops.schedule',
+  );
   return schedule
     ? readSchedulerServiceTaskScheduleDefinitionFromConfig(schedule)
     : DEFAULT_SCHEDULE;
@@ -25,5 +27,7 @@ export function readProviderSchedule(
 
 /** `events.modules.gitops.webhookSecret`; empty counts as not set. */
 export function readWebhookSecret(config: Config): string | undefined {
-  return config.getOptionalString('events.modules.gitops.webhookSecret') || undefined;
+  return (
+    config.getOptionalString('events.modules.gitops.webhookSecret') || undefined
+  );
 }

@@ -38,7 +38,9 @@ export const eventsModuleGitopsWebhook = createBackendModule({
         if (!secret || provider !== 'git') {
           logger.info(
             `GitOps push webhook for plain Git is off (${
-              secret ? `gitops.provider is ${provider ?? 'not set'}` : 'no events.modules.gitops.webhookSecret'
+              secret
+                ? `gitops.provider is ${provider ?? 'not set'}`
+                : 'no events.modules.gitops.webhookSecret'
             })`,
           );
           return;

@@ -4,7 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   KeycloakOwnership,
   KeycloakOwnershipClient,
@@ -12,7 +12,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { portalPolicyExplainPermission } from './permissions';
+import { requirePolicyAdmin } from './adminGate';
 import { PortalPolicy } from './portalPolicy';
 
 /** Options of {@link createExplainRouter}. */
@@ -47,16 +47,11 @@ export function createExplainRouter(
   const router = Router();
 
   router.get('/portal-policy/explain', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [gate] = await permissions.authorize(
-      [{ permission: portalPolicyExplainPermission }],
-      { credentials },
+    await requirePolicyAdmin(
+      req,
+      { httpAuth, permissions },
+      'ask for policy explanations',
     );
-    if (gate.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `${credentials.principal.userEntityRef} may not ask for policy explanations, that needs ${portalPolicyExplainPermission.name}`,
-      );
-    }
     const user = userRefOf(req.query.user);
     const permission = requiredString(req.query.permission, 'permission');
 

@@ -12,7 +12,8 @@ import { NotFoundError } from '@backstage/errors';
 import type { KeycloakOwnership } from '@internal/auth-backend-module-keycloak-provider';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import Router from 'express-promise-router';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
@@ -109,13 +110,21 @@ const authStandIn = createBackendPlugin({
   },
 });
 
-function startBackend(policyFile = POLICY_FILE) {
+function startBackend(policyFile = POLICY_FILE, reloadInterval?: string) {
   return startTestBackend({
     features: [
       permissionPlugin,
       permissionModulePortalPolicy,
       mockServices.rootConfig.factory({
-        data: { permission: { enabled: true, portalPolicy: { policyFile } } },
+        data: {
+          permission: {
+            enabled: true,
+            portalPolicy: {
+              policyFile,
+              ...(reloadInterval && { reloadInterval }),
+            },
+          },
+        },
       }),
       mockServices.userInfo.mock({
         async getUserInfo(credentials) {
@@ -432,6 +441,125 @@ describe('permissionModulePortalPolicy', () => {
       expect(res.status).toBe(status);
       expect(res.body.error.name).toBe(name);
     });
+  });
+
+  describe('GET /api/permission/portal-policy/status', () => {
+    it('tells a platform admin which file is in force', async () => {
+      const res = await request(server)
+        .get('/api/permission/portal-policy/status')
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/alice'),
+        );
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        file: POLICY_FILE,
+        loadedAt: expect.any(String),
+        sha256: createHash('sha256')
+          .update(readFileSync(POLICY_FILE))
+          .digest('hex'),
+        bindings: 4,
+        checkedAt: expect.any(String),
+        reloadIntervalMs: 5000,
+        lastError: null,
+      });
+    });
+
+    it.each([
+      ['a developer', mockCredentials.user.header('user:default/bob'), 403],
+      [
+        'a user in no bound group',
+        mockCredentials.user.header('user:default/dave'),
+        403,
+      ],
+      ['a plugin', mockCredentials.service.header(), 403],
+      ['nobody', mockCredentials.none.header(), 401],
+    ])('refuses %s', async (_, header, status) => {
+      const res = await request(server)
+        .get('/api/permission/portal-policy/status')
+        .set('Authorization', header);
+      expect(res.status).toBe(status);
+      expect(JSON.stringify(res.body)).not.toContain(POLICY_FILE);
+    });
+  });
+
+  it('applies a changed policy file while running and keeps a malformed one out', async () => {
+    const file = join(
+      mkdtempSync(join(tmpdir(), 'portal-policy-')),
+      'policy.yaml',
+    );
+    const developers =
+      'bindings:\n  - role: developer\n    groups: [group:default/team-payments]\n';
+    writeFileSync(file, developers);
+    const backend = await startBackend(file, '1s');
+    try {
+      const as = (name: string) =>
+        mockCredentials.user.token(`user:default/${name}`);
+      const createEntity = async () =>
+        (
+          await request(backend.server)
+            .post('/api/permission/authorize')
+            .set('Authorization', `Bearer ${as('bob')}`)
+            .send({
+              items: [
+                {
+                  id: '1',
+                  permission: {
+                    type: 'basic',
+                    name: 'catalog.entity.create',
+                    attributes: {},
+                  },
+                },
+              ],
+            })
+        ).body.items[0].result;
+      const status = () =>
+        request(backend.server)
+          .get('/api/permission/portal-policy/status')
+          .set('Authorization', `Bearer ${as('bob')}`);
+      const within = async (what: string, check: () => Promise<boolean>) => {
+        for (let i = 0; i < 50; i++) {
+          if (await check()) return;
+          await new Promise(r => setTimeout(r, 100));
+        }
+        throw new Error(`Timed out waiting for ${what}`);
+      };
+
+      expect(await createEntity()).toBe('DENY');
+      expect((await status()).status).toBe(403);
+
+      writeFileSync(
+        file,
+        'bindings:\n  - role: platform-admin\n    groups: [group:default/team-payments]\n',
+      );
+      await within(
+        'bob to be a platform admin',
+        async () => (await createEntity()) === 'ALLOW',
+      );
+      const granted = await status();
+      expect(granted.status).toBe(200);
+      expect(granted.body.lastError).toBeNull();
+
+      writeFileSync(
+        file,
+        'bindings:\n  - role: developer\n    groups: team-payments\n',
+      );
+      await within(
+        'the error to show',
+        async () => (await status()).body.lastError !== null,
+      );
+      const { body } = await status();
+      expect(body.lastError).toEqual({
+        at: expect.any(String),
+        file,
+        line: 3,
+        message: `Permission policy file ${file}, line 3: "groups" must be a non-empty list`,
+      });
+      expect(body.sha256).toBe(granted.body.sha256);
+      expect(await createEntity()).toBe('ALLOW');
+    } finally {
+      await backend.stop();
+    }
   });
 
   it('refuses to start on a malformed policy file, naming file and line', async () => {

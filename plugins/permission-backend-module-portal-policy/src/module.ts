@@ -7,12 +7,15 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { createExplainRouter } from './explainRouter';
 import { portalPolicyExplainPermission } from './permissions';
 import { loadPolicyFile } from './policyFile';
+import { PolicyFileReloader, readReloadInterval } from './policyReloader';
 import { PortalPolicy } from './portalPolicy';
+import { createStatusRouter } from './statusRouter';
 
 /**
  * Installs the portal's role-based, default-deny policy in the permission
- * backend, with its role bindings from the policy file and its explain
- * endpoint on the permission plugin's router.
+ * backend, with its role bindings from the policy file (read again when it
+ * changes) and its explain and status endpoints on the permission plugin's
+ * router.
  *
  * @public
  */
@@ -32,16 +35,29 @@ export const permissionModulePortalPolicy = createBackendModule({
         permissionsRegistry: coreServices.permissionsRegistry,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
         policy: policyExtensionPoint,
       },
       async init(deps) {
-        const { path, bindings } = await loadPolicyFile(deps.config);
+        const intervalMs = readReloadInterval(deps.config);
+        // A malformed file stops start-up; later ones are only kept out.
+        const file = await loadPolicyFile(deps.config);
+        const { path, bindings } = file;
         const portalPolicy = new PortalPolicy({
           bindings,
           auditor: deps.auditor,
           userInfo: deps.userInfo,
         });
         deps.policy.setPolicy(portalPolicy);
+        const reloader = new PolicyFileReloader({
+          initial: file,
+          intervalMs,
+          apply: next => portalPolicy.setBindings(next),
+          logger: deps.logger,
+          auditor: deps.auditor,
+        });
+        reloader.start();
+        deps.lifecycle.addShutdownHook(() => reloader.stop());
         deps.permissionsRegistry.addPermissions([
           portalPolicyExplainPermission,
         ]);
@@ -54,8 +70,15 @@ export const permissionModulePortalPolicy = createBackendModule({
             auditor: deps.auditor,
           }),
         );
+        deps.httpRouter.use(
+          createStatusRouter({
+            status: () => reloader.status(),
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+          }),
+        );
         deps.logger.info(
-          `Portal permission policy loaded ${bindings.length} role bindings from ${path}`,
+          `Portal permission policy loaded ${bindings.length} role bindings from ${path}, checked for changes every ${intervalMs} ms`,
         );
       },
     });

@@ -2,7 +2,8 @@ import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
  * Lets the holder ask the policy why another user is allowed or denied
- * something. It reveals group memberships and role bindings, so only
+ * something, and read which policy file is in force and why a newer one was
+ * not applied. It reveals group memberships and role bindings, so only
  * platform admins get it.
  *
  * @public

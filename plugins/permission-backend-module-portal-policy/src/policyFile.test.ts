@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -127,7 +128,9 @@ describe('parsePolicyFile', () => {
   ])('fails on %s, naming the file and line', (_, lines, line, reason) => {
     expect(() => parsePolicyFile(lines.join('\n'), FILE)).toThrow(
       expect.objectContaining({
-        name: 'InputError',
+        name: 'PolicyFileError',
+        file: FILE,
+        line,
         message: expect.stringContaining(
           `Permission policy file ${FILE}, line ${line}: ${reason}`,
         ),
@@ -141,10 +144,9 @@ describe('loadPolicyFile', () => {
 
   it('resolves a relative path against the working directory', async () => {
     const file = join(dir, 'policy.yaml');
-    writeFileSync(
-      file,
-      'bindings:\n  - role: viewer\n    groups: [group:default/a]\n',
-    );
+    const content =
+      'bindings:\n  - role: viewer\n    groups: [group:default/a]\n';
+    writeFileSync(file, content);
     const config = mockServices.rootConfig({
       data: {
         permission: {
@@ -154,6 +156,8 @@ describe('loadPolicyFile', () => {
     });
     await expect(loadPolicyFile(config)).resolves.toEqual({
       path: file,
+      // As `sha256sum` prints it.
+      sha256: createHash('sha256').update(content).digest('hex'),
       bindings: [{ role: 'viewer', groups: ['group:default/a'] }],
     });
   });
@@ -164,7 +168,14 @@ describe('loadPolicyFile', () => {
       data: { permission: { portalPolicy: { policyFile: missing } } },
     });
     await expect(loadPolicyFile(config)).rejects.toThrow(
-      `Cannot read the permission policy file ${missing} (set in permission.portalPolicy.policyFile)`,
+      expect.objectContaining({
+        name: 'PolicyFileError',
+        file: missing,
+        line: undefined,
+        message: expect.stringContaining(
+          `Cannot read the permission policy file ${missing} (set in permission.portalPolicy.policyFile); caused by Error: ENOENT`,
+        ),
+      }),
     );
   });
 

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { makeValidator } from '@backstage/catalog-model';
-import { ForwardedError, InputError } from '@backstage/errors';
+import { CustomErrorBase } from '@backstage/errors';
 import {
   LineCounter,
   Node,
@@ -23,50 +24,97 @@ export interface RoleBinding {
   groups: string[];
 }
 
-/** The policy file as loaded at start-up. */
+/** The policy file as loaded. */
 export interface PolicyFile {
   /** Absolute path, for messages. */
   path: string;
+  /** SHA-256 of the file's content, hex: compare with `sha256sum`. */
+  sha256: string;
   bindings: RoleBinding[];
 }
 
-const POLICY_FILE_KEY = 'permission.portalPolicy.policyFile';
+/** The content of the policy file as read, before it is parsed. */
+export interface PolicySource {
+  path: string;
+  text: string;
+  sha256: string;
+}
+
+/**
+ * A policy file that is not valid, with the file and line at fault (line
+ * is undefined when no line is: the file cannot be read at all).
+ */
+export class PolicyFileError extends CustomErrorBase {
+  name = 'PolicyFileError' as const;
+
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(message, cause);
+  }
+}
+
+export const POLICY_FILE_KEY = 'permission.portalPolicy.policyFile';
 const GROUP_REF = /^group:([^:/]+)\/([^:/]+)$/;
 const validator = makeValidator();
 
 /**
- * Reads the file named by `permission.portalPolicy.policyFile`. A relative
- * path is resolved against the working directory, like the catalog's file
- * locations, so each app-config names it from where that setup starts the
- * backend.
+ * The absolute path of the file named by `permission.portalPolicy.policyFile`.
+ * A relative path is resolved against the working directory, like the
+ * catalog's file locations, so each app-config names it from where that
+ * setup starts the backend.
  */
-export async function loadPolicyFile(
-  config: RootConfigService,
-): Promise<PolicyFile> {
-  const path = resolve(config.getString(POLICY_FILE_KEY));
-  let source: string;
+export function policyFilePath(config: RootConfigService): string {
+  return resolve(config.getString(POLICY_FILE_KEY));
+}
+
+/**
+ * Reads the policy file's content and its hash. The path is opened anew on
+ * every call, so a symbolic link that now points elsewhere (a ConfigMap
+ * volume after an update) is followed to the new content.
+ */
+export async function readPolicySource(path: string): Promise<PolicySource> {
+  let content: Buffer;
   try {
-    source = await readFile(path, 'utf8');
+    content = await readFile(path);
   } catch (error) {
-    throw new ForwardedError(
+    throw new PolicyFileError(
+      path,
+      undefined,
       `Cannot read the permission policy file ${path} (set in ${POLICY_FILE_KEY})`,
       error,
     );
   }
-  return { path, bindings: parsePolicyFile(source, path) };
+  // Of the bytes, as `sha256sum` computes it.
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  return { path, text: content.toString('utf8'), sha256 };
+}
+
+/** Reads and parses the policy file the config names; throws on any problem. */
+export async function loadPolicyFile(
+  config: RootConfigService,
+): Promise<PolicyFile> {
+  const { path, text, sha256 } = await readPolicySource(policyFilePath(config));
+  return { path, sha256, bindings: parsePolicyFile(text, path) };
 }
 
 /**
- * Parses and validates policy file content. Anything unexpected throws an
- * InputError naming the file and line: a policy that is silently half
- * applied is worse than a backend that does not start.
+ * Parses and validates policy file content. Anything unexpected throws a
+ * PolicyFileError naming the file and line: a policy that is silently half
+ * applied is worse than a backend that does not start, or than keeping the
+ * bindings loaded before.
  */
 export function parsePolicyFile(source: string, file: string): RoleBinding[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   const fail: Fail = (offset, reason) => {
     const { line } = lineCounter.linePos(offset ?? 0);
-    throw new InputError(
+    throw new PolicyFileError(
+      file,
+      line,
       `Permission policy file ${file}, line ${line}: ${reason}`,
     );
   };

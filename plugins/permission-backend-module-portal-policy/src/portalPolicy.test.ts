@@ -396,6 +396,30 @@ describe('PortalPolicy', () => {
     );
   });
 
+  it('decides with new bindings once they are set, and only with them', () => {
+    const reloaded = new PortalPolicy({
+      bindings: BINDINGS,
+      auditor,
+      userInfo: userInfoFor([]),
+    });
+    const dev = USERS.developer;
+    const admin = USERS['platform-admin'];
+    expect(reloaded.evaluate('catalog.entity.create', dev).decidedBy).toBe(
+      null,
+    );
+    reloaded.setBindings([
+      { role: 'platform-admin', groups: ['group:default/devs'] },
+    ]);
+    expect(reloaded.evaluate('catalog.entity.create', dev).decidedBy).toEqual({
+      role: 'platform-admin',
+      group: 'group:default/devs',
+    });
+    // The old file's bindings are gone.
+    expect(reloaded.evaluate('catalog.entity.read', admin).reason).toBe(
+      'user:default/ada is in no group bound to a role',
+    );
+  });
+
   it('matches group refs case-insensitively', () => {
     expect(
       policy.evaluate(

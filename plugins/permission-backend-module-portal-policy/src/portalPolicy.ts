@@ -53,8 +53,12 @@ const deny = (reason: string): Evaluation => ({
  * denied. Every decision is written to the audit log.
  */
 export class PortalPolicy implements PermissionPolicy {
-  /** In file order, which decides when several bindings grant. */
-  readonly #bindings: ReadonlyArray<{ ref: string; decidedBy: DecidedBy }>;
+  /**
+   * In file order, which decides when several bindings grant. Replaced as a
+   * whole when the policy file changes, so a decision sees either the old
+   * bindings or the new ones, never a mix.
+   */
+  #bindings: ReadonlyArray<{ ref: string; decidedBy: DecidedBy }>;
   readonly #roles: RoleGrants;
   readonly #knownPermissions: ReadonlySet<string>;
   readonly #auditor: AuditorService;
@@ -67,12 +71,12 @@ export class PortalPolicy implements PermissionPolicy {
     this.#knownPermissions = new Set(
       [...this.#roles.values()].flatMap(grants => [...grants.keys()]),
     );
-    this.#bindings = options.bindings.flatMap(({ role, groups }) =>
-      groups.map(group => ({
-        ref: normalizeRef(group),
-        decidedBy: { role, group },
-      })),
-    );
+    this.#bindings = indexBindings(options.bindings);
+  }
+
+  /** Decides with these bindings from now on (a reloaded policy file). */
+  setBindings(bindings: RoleBinding[]): void {
+    this.#bindings = indexBindings(bindings);
   }
 
   async handle(
@@ -182,6 +186,17 @@ export class PortalPolicy implements PermissionPolicy {
       .filter(binding => refs.has(binding.ref))
       .map(binding => binding.decidedBy);
   }
+}
+
+function indexBindings(
+  bindings: RoleBinding[],
+): ReadonlyArray<{ ref: string; decidedBy: DecidedBy }> {
+  return bindings.flatMap(({ role, groups }) =>
+    groups.map(group => ({
+      ref: normalizeRef(group),
+      decidedBy: { role, group },
+    })),
+  );
 }
 
 /** Entity refs compare case-insensitively. */

@@ -78,7 +78,8 @@ function site(outputDir: string): string {
 }
 
 const SNIPPETS = {
-  'mkdocs.yml': 'site_name: Hostile\nmarkdown_extensions: [pymdownx.snippets]\n',
+  'mkdocs.yml':
+    'site_name: Hostile\nmarkdown_extensions: [pymdownx.snippets]\n',
   'docs/index.md': [
     '# Hostile',
     '',
@@ -125,7 +126,10 @@ describe('SafeMkdocsGenerator', () => {
   it.each([
     ['!ENV', 'site_name: !ENV PATH\n'],
     ['!include', 'site_name: x\nnav: !include /etc/passwd\n'],
-    ['!!python/object/apply', 'site_name: !!python/object/apply:os.getenv [PATH]\n'],
+    [
+      '!!python/object/apply',
+      'site_name: !!python/object/apply:os.getenv [PATH]\n',
+    ],
   ])('refuses the build on a %s tag', async (_tag, yml) => {
     const input = sources({ 'mkdocs.yml': yml, 'docs/index.md': '# Hello' });
     await expect(build(generator(), input)).rejects.toMatchObject({
@@ -154,7 +158,9 @@ describe('SafeMkdocsGenerator', () => {
     expect(out).not.toContain(PASSWD_LINE);
     expect(out).not.toContain(ENV_MARKER);
     expect(out).toContain('{% include-markdown "/etc/passwd" %}');
-    expect(log.join('\n')).toContain("plugin 'include-markdown'; plugin 'macros'");
+    expect(log.join('\n')).toContain(
+      "plugin 'include-markdown'; plugin 'macros'",
+    );
   });
 
   it('runs no hooks, inherits nothing and renders no templates of the sources', async () => {
@@ -180,19 +186,47 @@ describe('SafeMkdocsGenerator', () => {
     expect(out).not.toContain('EXTRA-TEMPLATE-42');
   });
 
-  it.each([
-    ['a docs_dir outside the sources', { 'mkdocs.yml': 'site_name: x\ndocs_dir: ../../../../etc\n' }],
-    ['a docs folder that links out', { 'mkdocs.yml': 'site_name: x\n', docs: { link: '/etc' } }],
-    ['a page that links to /etc/passwd', { 'docs/passwd.md': { link: '/etc/passwd' } }],
-    ['an mkdocs.yml that links to the environment', { 'mkdocs.yml': { link: '/proc/self/environ' } }],
-  ])('refuses %s', async (_what, files: Record<string, string | { link: string }>) => {
-    const input = sources(
-      'docs' in files ? files : { 'docs/index.md': '# Hello', ...files },
-    );
+  it('keeps theme icons inside the theme', async () => {
+    // Material includes `.icons/<name>.svg` with Jinja, whose loader refuses
+    // `..`; the build fails rather than read the file.
+    const input = sources({
+      'mkdocs.yml':
+        'site_name: x\ntheme: {name: material, icon: {logo: ../../../../../../etc/passwd}}\n',
+      'docs/index.md': '# Hello',
+    });
     await expect(build(generator(), input)).rejects.toMatchObject({
-      name: 'NotAllowedError',
+      name: 'MkdocsBuildError',
     });
   });
+
+  it.each([
+    [
+      'a docs_dir outside the sources',
+      { 'mkdocs.yml': 'site_name: x\ndocs_dir: ../../../../etc\n' },
+    ],
+    [
+      'a docs folder that links out',
+      { 'mkdocs.yml': 'site_name: x\n', docs: { link: '/etc' } },
+    ],
+    [
+      'a page that links to /etc/passwd',
+      { 'docs/passwd.md': { link: '/etc/passwd' } },
+    ],
+    [
+      'an mkdocs.yml that links to the environment',
+      { 'mkdocs.yml': { link: '/proc/self/environ' } },
+    ],
+  ])(
+    'refuses %s',
+    async (_what, files: Record<string, string | { link: string }>) => {
+      const input = sources(
+        'docs' in files ? files : { 'docs/index.md': '# Hello', ...files },
+      );
+      await expect(build(generator(), input)).rejects.toMatchObject({
+        name: 'NotAllowedError',
+      });
+    },
+  );
 
   it('gives mkdocs none of the backend environment', async () => {
     // An mkdocs stand-in on PATH that writes its own environment into the site.
@@ -246,7 +280,9 @@ describe('SafeMkdocsGenerator', () => {
     });
     const before = fs.readFileSync(path.join(input, 'mkdocs.yml'), 'utf8');
     const out = await build(generator(), input);
-    expect(fs.readFileSync(path.join(input, 'mkdocs.yml'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(input, 'mkdocs.yml'), 'utf8')).toBe(
+      before,
+    );
     const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
     expect(index).toContain('class="admonition note"');
     expect(index).toContain('<svg');
@@ -267,21 +303,26 @@ describe('SafeMkdocsGenerator', () => {
     ['the portal', '.'],
     ...fs
       .readdirSync(path.join(repoRoot, 'templates'))
-      .filter(t => fs.existsSync(path.join(repoRoot, 'templates', t, 'mkdocs.yml')))
+      .filter(t =>
+        fs.existsSync(path.join(repoRoot, 'templates', t, 'mkdocs.yml')),
+      )
       .map(t => [`the ${t} template`, `templates/${t}`]),
-  ])('builds the docs of %s as before, without touching them', async (_what, dir) => {
-    const inputDir = path.join(repoRoot, dir);
-    const digest = () =>
-      createHash('sha256')
-        .update(fs.readFileSync(path.join(inputDir, 'mkdocs.yml')))
-        .update(fs.readdirSync(path.join(inputDir, 'docs')).join())
-        .digest('hex');
-    const before = digest();
-    const out = await build(generator(), inputDir);
-    expect(fs.existsSync(path.join(out, 'index.html'))).toBe(true);
-    expect(log.join('\n')).not.toContain('Left out');
-    expect(digest()).toBe(before);
-  });
+  ])(
+    'builds the docs of %s as before, without touching them',
+    async (_what, dir) => {
+      const inputDir = path.join(repoRoot, dir);
+      const digest = () =>
+        createHash('sha256')
+          .update(fs.readFileSync(path.join(inputDir, 'mkdocs.yml')))
+          .update(fs.readdirSync(path.join(inputDir, 'docs')).join())
+          .digest('hex');
+      const before = digest();
+      const out = await build(generator(), inputDir);
+      expect(fs.existsSync(path.join(out, 'index.html'))).toBe(true);
+      expect(log.join('\n')).not.toContain('Left out');
+      expect(digest()).toBe(before);
+    },
+  );
 
   it('refuses to run mkdocs in Docker', () => {
     expect(() =>

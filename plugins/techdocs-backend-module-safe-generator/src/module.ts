@@ -27,7 +27,7 @@ export const techdocsModuleSafeGenerator = createBackendModule({
         const generator = SafeMkdocsGenerator.fromConfig(config, { logger });
         // The extension point is typed with the stock generator class, but
         // the TechDocs plugin only ever calls run() (GeneratorBase) on it.
-        if (process.env.NEVER) generators.setTechdocsGenerator(
+        generators.setTechdocsGenerator(
           generator as unknown as TechdocsGenerator,
         );
       },

@@ -40,7 +40,8 @@ describe('parseMkdocsYaml', () => {
   });
 
   it('refuses a %TAG directive that renames a refused tag', () => {
-    const text = '%TAG !e! tag:yaml.org,2002:python/object/apply:\n---\nextra: {x: !e!os.system [id]}\n';
+    const text =
+      '%TAG !e! tag:yaml.org,2002:python/object/apply:\n---\nextra: {x: !e!os.system [id]}\n';
     expect(() => parseMkdocsYaml(text, allowlists.pythonNames)).toThrow(
       /python\/object\/apply:os\.system/,
     );
@@ -50,12 +51,16 @@ describe('parseMkdocsYaml', () => {
     const parsed = parseMkdocsYaml(
       'markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:pymdownx.emoji.twemoji\n',
       allowlists.pythonNames,
-    ) as { markdown_extensions: Array<Record<string, Record<string, unknown>>> };
-    const index =
-      parsed.markdown_extensions[0]['pymdownx.emoji'].emoji_index;
+    ) as {
+      markdown_extensions: Array<Record<string, Record<string, unknown>>>;
+    };
+    const index = parsed.markdown_extensions[0]['pymdownx.emoji'].emoji_index;
     expect(index).toEqual(new PythonName('pymdownx.emoji.twemoji'));
     expect(
-      stringifyMkdocsYaml(parsed as Record<string, unknown>, allowlists.pythonNames),
+      stringifyMkdocsYaml(
+        parsed as Record<string, unknown>,
+        allowlists.pythonNames,
+      ),
     ).toContain('emoji_index: !!python/name:pymdownx.emoji.twemoji ""');
   });
 
@@ -190,7 +195,9 @@ extra: {version: 1}
 
   it('strips theme.custom_dir and falls back from a theme that is not allowed', () => {
     expect(
-      sanitize('theme: {name: material, custom_dir: /proc/self, palette: {primary: red}}'),
+      sanitize(
+        'theme: {name: material, custom_dir: /proc/self, palette: {primary: red}}',
+      ),
     ).toMatchObject({
       config: { theme: { name: 'material', palette: { primary: 'red' } } },
       removed: ["theme setting 'custom_dir'"],
@@ -229,7 +236,9 @@ describe('readAllowlists', () => {
   it('lets configuration replace a list', () => {
     const lists = readAllowlists(
       new ConfigReader({
-        techdocs: { safeGenerator: { markdownExtensions: ['markdown.extensions.toc'] } },
+        techdocs: {
+          safeGenerator: { markdownExtensions: ['markdown.extensions.toc'] },
+        },
       }),
     );
     expect([...lists.markdownExtensions]).toEqual(['toc']);

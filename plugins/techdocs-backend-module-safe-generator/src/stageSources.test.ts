@@ -59,7 +59,10 @@ describe('stageDocs', () => {
   });
 
   it.each([
-    ['a file link to /etc/passwd', { 'docs/passwd.md': { link: '/etc/passwd' } }],
+    [
+      'a file link to /etc/passwd',
+      { 'docs/passwd.md': { link: '/etc/passwd' } },
+    ],
     [
       'a relative link to the backend environment',
       {

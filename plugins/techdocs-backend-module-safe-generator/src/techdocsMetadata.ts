@@ -30,7 +30,8 @@ export async function writeTechdocsMetadata(
   const { site_name, site_description } = site.config;
   const metadata = {
     site_name,
-    site_description: typeof site_description === 'string' ? site_description : '',
+    site_description:
+      typeof site_description === 'string' ? site_description : '',
     build_timestamp: Date.now(),
     files: [...files, METADATA_FILE].sort(),
     ...(site.etag ? { etag: site.etag } : {}),

@@ -1,7 +1,9 @@
 import { GitopsConfig } from '@internal/plugin-gitops-node';
 
 /** A gitops config for tests, on a given repository and mirror. */
-export function gitopsConfig(overrides: Partial<GitopsConfig> = {}): GitopsConfig {
+export function gitopsConfig(
+  overrides: Partial<GitopsConfig> = {},
+): GitopsConfig {
   return {
     repoUrl: 'https://git.example.com/platform/gitops.git',
     provider: 'git',
@@ -12,6 +14,7 @@ export function gitopsConfig(overrides: Partial<GitopsConfig> = {}): GitopsConfi
     author: { name: 'Portal', email: 'portal@localhost' },
     mirrorDirectory: '/nonexistent',
     gitTimeoutMs: 20_000,
+    allowedImageRegistries: [],
     ...overrides,
   };
 }
@@ -28,7 +31,9 @@ export function serviceFiles(
 kind: Component
 metadata:
   name: ${service}
-  description: ${JSON.stringify(options.description ?? `The ${service} service`)}
+  description: ${JSON.stringify(
+    options.description ?? `The ${service} service`,
+  )}
 spec:
   type: service
   lifecycle: production
@@ -85,7 +90,10 @@ spec:
       )
       .join('---\n'),
     ...Object.fromEntries(
-      envs.map(env => [`teams/${team}/${env}/namespace.yaml`, 'kind: Namespace\n']),
+      envs.map(env => [
+        `teams/${team}/${env}/namespace.yaml`,
+        'kind: Namespace\n',
+      ]),
     ),
   };
 }

@@ -32,7 +32,11 @@ export async function startGitopsRepository(
     await fs.mkdir(path.dirname(path.join(seed, file)), { recursive: true });
     await fs.writeFile(path.join(seed, file), content);
   }
-  const bare = await seedRepository(path.join(root, 'repos'), 'gitops.git', seed);
+  const bare = await seedRepository(
+    path.join(root, 'repos'),
+    'gitops.git',
+    seed,
+  );
   const server = await startGitHttpServer({ root: path.join(root, 'repos') });
   return {
     server,

@@ -22,7 +22,8 @@ import {
 import { forgeFolderUrl, GitopsConfig } from '@internal/plugin-gitops-node';
 
 /** The one namespace the Kubernetes plugin reads an entity's objects in. */
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';
 
 /**
  * Set on an entity the provider emits in its last good version because the

@@ -68,7 +68,10 @@ function ownerRef(owner: unknown): string | undefined {
   if (typeof owner !== 'string') return undefined;
   try {
     return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
     ).toLocaleLowerCase('en-US');
   } catch {
     return undefined;
@@ -89,7 +92,9 @@ function checkIdentity(
     );
   }
   if (kind !== rule.kind) {
-    throw new CatalogFileError(`${describeRule(folder, rule)}, not kind "${kind}"`);
+    throw new CatalogFileError(
+      `${describeRule(folder, rule)}, not kind "${kind}"`,
+    );
   }
   if (metadata.namespace !== undefined && metadata.namespace !== 'default') {
     throw new CatalogFileError(
@@ -119,7 +124,9 @@ function checkSpec(
   }
   if (rule.type && spec.type !== undefined && spec.type !== rule.type) {
     throw new CatalogFileError(
-      `spec.type "${String(spec.type)}" is refused: ${rule.kind} entities under ${folder.folder}/ are of type "${rule.type}"`,
+      `spec.type "${String(spec.type)}" is refused: ${
+        rule.kind
+      } entities under ${folder.folder}/ are of type "${rule.type}"`,
     );
   }
   return { ...spec, owner, ...(rule.type ? { type: rule.type } : {}) };
@@ -133,7 +140,9 @@ async function mapDocument(
   gitops: GitopsConfig,
 ): Promise<Entity> {
   if (!isMapping(doc)) {
-    throw new CatalogFileError('each YAML document must be one entity (a mapping)');
+    throw new CatalogFileError(
+      'each YAML document must be one entity (a mapping)',
+    );
   }
   const metadata = isMapping(doc.metadata) ? doc.metadata : {};
   const name = checkIdentity(doc, metadata, file.folder, rule);
@@ -186,7 +195,9 @@ function parseDocuments(content: string): unknown[] {
   for (const doc of parseAllDocuments(content)) {
     const [error] = doc.errors;
     if (error) {
-      throw new CatalogFileError(`YAML error: ${error.message.split('\n')[0]}`);
+      // The first line has the place; the rest quotes the file.
+      const [where] = error.message.split('\n');
+      throw new CatalogFileError(`YAML error: ${where.replace(/:$/, '')}`);
     }
     let value: unknown;
     try {
@@ -211,15 +222,19 @@ export async function mapCatalogFile(
 ): Promise<MappingResult> {
   try {
     const problem = folderNameProblem(file.folder);
-    if (problem) throw new CatalogFileError(`not a folder of the layout: ${problem}`);
+    if (problem)
+      throw new CatalogFileError(`not a folder of the layout: ${problem}`);
     const rule = folderRule(file.folder, file.environments);
     const docs = parseDocuments(file.content);
-    if (!docs.length) throw new CatalogFileError('the file describes no entity');
+    if (!docs.length)
+      throw new CatalogFileError('the file describes no entity');
     const entities: Entity[] = [];
     for (const doc of docs) {
       const entity = await mapDocument(doc, file, rule, gitops);
       if (entities.some(e => e.metadata.name === entity.metadata.name)) {
-        throw new CatalogFileError(`${entity.metadata.name} is described twice`);
+        throw new CatalogFileError(
+          `${entity.metadata.name} is described twice`,
+        );
       }
       entities.push(entity);
     }

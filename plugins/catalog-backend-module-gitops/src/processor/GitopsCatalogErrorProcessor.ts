@@ -26,7 +26,8 @@ export class GitopsCatalogErrorProcessor implements CatalogProcessor {
     location: LocationSpec,
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
-    const error = entity.metadata.annotations?.[GITOPS_CATALOG_ERROR_ANNOTATION];
+    const error =
+      entity.metadata.annotations?.[GITOPS_CATALOG_ERROR_ANNOTATION];
     if (error) {
       emit(processingResult.inputError(location, error));
     }

@@ -134,8 +134,7 @@ export class GitopsEntityProvider implements EntityProvider {
     };
     if (head !== this.#commit) {
       const since =
-        this.#commit &&
-        (await clock.time(() => repo.resolve(this.#commit!)))
+        this.#commit && (await clock.time(() => repo.resolve(this.#commit!)))
           ? this.#commit
           : undefined;
       const folders = since
@@ -205,7 +204,9 @@ export class GitopsEntityProvider implements EntityProvider {
     const undo = this.#state.apply(updates);
     try {
       if (!before) {
-        const entities = [...(await view.entities(this.#state.refs())).values()];
+        const entities = [
+          ...(await view.entities(this.#state.refs())).values(),
+        ];
         await connection.applyMutation({ type: 'full', entities });
         run.kind = 'full';
         run.added = entities.length;

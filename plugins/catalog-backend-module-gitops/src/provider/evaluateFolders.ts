@@ -44,7 +44,12 @@ async function lastGoodInHistory(
     if (content === undefined) return undefined; // deleted there
     evaluation.historyReads++;
     const result = await mapCatalogFile(
-      { path: file, folder: scan.folder, environments: scan.environments, content },
+      {
+        path: file,
+        folder: scan.folder,
+        environments: scan.environments,
+        content,
+      },
       ctx.gitops,
     );
     if (result.ok) {

@@ -5,7 +5,10 @@ import {
   folderOfPath,
   GitopsFolder,
 } from '@internal/plugin-gitops-common';
-import { GitCommandError, GitOpsRepository } from '@internal/plugin-gitops-node';
+import {
+  GitCommandError,
+  GitOpsRepository,
+} from '@internal/plugin-gitops-node';
 
 /**
  * Everything the provider reads from the mirror, each read one git process
@@ -120,9 +123,17 @@ export async function readFiles(
   for (const part of chunks(paths)) {
     let stdout = '';
     try {
-      ({ stdout } = await repo.git(
-        ['grep', '-z', '--no-color', '-I', '-e', '', commit, '--', ...part],
-      ));
+      ({ stdout } = await repo.git([
+        'grep',
+        '-z',
+        '--no-color',
+        '-I',
+        '-e',
+        '',
+        commit,
+        '--',
+        ...part,
+      ]));
     } catch (error) {
       // Exit code 1: no line matched, as when every file is empty.
       if (!(error instanceof GitCommandError && error.exitCode === 1)) {

@@ -28,9 +28,7 @@ function givenSignature(
  * Accepts a request only when it carries the HMAC-SHA256 of its raw body
  * with `secret`; anything else is answered 401 and never published.
  */
-export function createPushSignatureValidator(
-  secret: string,
-): RequestValidator {
+export function createPushSignatureValidator(secret: string): RequestValidator {
   return async (request, context) => {
     const given = givenSignature(request.headers);
     const expected = crypto

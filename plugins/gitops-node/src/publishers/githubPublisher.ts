@@ -14,6 +14,15 @@ import {
 
 type Checks = ChangeStateReading['checks'];
 
+/** Commit status states, folded into the three the portal shows. */
+const STATUS_RESULTS: Record<string, 'pending' | 'success' | 'failure'> = {
+  success: 'success',
+  pending: 'pending',
+};
+
+/** Check run conclusions that do not fail a change. */
+const PASSING_CONCLUSIONS = ['success', 'neutral', 'skipped'];
+
 /** Folds commit statuses and check runs into one result. */
 function combineChecks(
   states: Array<'pending' | 'success' | 'failure'>,
@@ -96,11 +105,9 @@ export class GithubChangePublisher implements ChangePublisher {
       pull_number: ref.number,
     });
     const headCommit = pull.head.sha;
-    const state = pull.merged_at
-      ? 'merged'
-      : pull.state === 'closed'
-      ? 'closed'
-      : 'open';
+    let state: ChangeStateReading['state'] = 'open';
+    if (pull.merged_at) state = 'merged';
+    else if (pull.state === 'closed') state = 'closed';
     return { state, headCommit, checks: await this.#checks(headCommit) };
   }
 
@@ -111,19 +118,13 @@ export class GithubChangePublisher implements ChangePublisher {
     ]);
     const states: Array<'pending' | 'success' | 'failure'> = [];
     if (status.total_count > 0) {
-      states.push(
-        status.state === 'success'
-          ? 'success'
-          : status.state === 'pending'
-          ? 'pending'
-          : 'failure',
-      );
+      states.push(STATUS_RESULTS[status.state] ?? 'failure');
     }
     for (const run of runs.check_runs) {
       if (run.status !== 'completed') states.push('pending');
       else
         states.push(
-          ['success', 'neutral', 'skipped'].includes(run.conclusion ?? '')
+          PASSING_CONCLUSIONS.includes(run.conclusion ?? '')
             ? 'success'
             : 'failure',
         );

@@ -12,6 +12,13 @@ import {
   PublishRequest,
 } from './types';
 
+/** GitLab merge request states; `closed` and anything unknown count as closed. */
+const MERGE_REQUEST_STATES: Record<string, ChangeStateReading['state']> = {
+  merged: 'merged',
+  opened: 'open',
+  locked: 'open',
+};
+
 /** GitLab pipeline statuses, folded into the three the portal shows. */
 function pipelineChecks(status: unknown): ChangeStateReading['checks'] {
   if (typeof status !== 'string') return undefined;
@@ -106,12 +113,7 @@ export class GitlabChangePublisher implements ChangePublisher {
       sha?: string;
       head_pipeline?: { status?: string } | null;
     };
-    const state =
-      mr.state === 'merged'
-        ? 'merged'
-        : mr.state === 'opened' || mr.state === 'locked'
-        ? 'open'
-        : 'closed';
+    const state = MERGE_REQUEST_STATES[mr.state] ?? 'closed';
     return {
       state,
       headCommit: mr.sha,

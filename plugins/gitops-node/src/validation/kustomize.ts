@@ -84,10 +84,19 @@ export function affectedOverlays(view: RepositoryView): string[] {
   return [...overlays].sort();
 }
 
+/** The `newName` one kustomization gives an image name, if any. */
+function renamedBy(step: KustomizationStep, name: string): string | undefined {
+  const images = step.fields.images;
+  const entry = (Array.isArray(images) ? images : []).find(
+    e => isObject(e) && e.name === name && typeof e.newName === 'string',
+  );
+  return entry?.newName;
+}
+
 /**
  * The name an image ends up with after the `images` of a chain of
- * kustomizations, as kustomize applies them from the innermost out; undefined
- * when none renames it.
+ * kustomizations, as kustomize applies them from the innermost out;
+ * undefined when none renames it.
  */
 export function mappedName(
   chain: KustomizationStep[],
@@ -95,11 +104,7 @@ export function mappedName(
 ): string | undefined {
   let current = name;
   for (const step of chain) {
-    const images = step.fields.images;
-    const entry = (Array.isArray(images) ? images : []).find(
-      e => isObject(e) && e.name === current && typeof e.newName === 'string',
-    );
-    if (entry) current = entry.newName;
+    current = renamedBy(step, current) ?? current;
   }
   return current === name ? undefined : current;
 }

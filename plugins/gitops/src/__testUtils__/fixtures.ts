@@ -18,7 +18,9 @@ export function changeRequest(
     branch: 'portal/promote-image/payments-api-prod-3f2a9c1e',
     forgeUrl:
       'https://git.example.com/platform/gitops/compare/main...portal/promote-image/payments-api-prod-3f2a9c1e',
-    paths: ['services/team-payments/payments-api/overlays/prod/kustomization.yaml'],
+    paths: [
+      'services/team-payments/payments-api/overlays/prod/kustomization.yaml',
+    ],
     folders: ['services/team-payments/payments-api'],
     baseCommit: 'a'.repeat(40),
     headCommit: 'b'.repeat(40),

@@ -30,9 +30,7 @@ export interface GitopsApi {
   getChangeRequest(id: string): Promise<ChangeRequest>;
   getChangeRequestFiles(id: string): Promise<ChangeRequestFile[]>;
   /** Undefined when the entity has no folder in the GitOps repository. */
-  getEntitySummary(
-    entityRef: string,
-  ): Promise<EntityGitopsSummary | undefined>;
+  getEntitySummary(entityRef: string): Promise<EntityGitopsSummary | undefined>;
 }
 
 /** @public */

@@ -33,7 +33,9 @@ function setup(answer: () => Promise<Response> | Response) {
 
 describe('GitopsClient', () => {
   it('lists with only the parameters that are set, encoded', async () => {
-    const { fetch, deps } = setup(() => json(200, { items: [], totalCount: 0 }));
+    const { fetch, deps } = setup(() =>
+      json(200, { items: [], totalCount: 0 }),
+    );
     const client = new GitopsClient(deps);
     await client.listChangeRequests({ scope: 'team', limit: 25, offset: 50 });
     await client.listChangeRequests({
@@ -83,9 +85,11 @@ describe('GitopsClient', () => {
       `${BASE}/gitops/entity-summary?entityRef=component%3Adefault%2Fpayments-api`,
     );
     answer = backendError(403, 'NotAllowedError', 'no');
-    await expect(client.getEntitySummary('group:default/x')).rejects.toThrow(
-      ResponseError,
-    );
+    const error = await client
+      .getEntitySummary('group:default/x')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
   });
 });
 
@@ -120,7 +124,11 @@ describe('ArgoCdStatusClient', () => {
       { kind: 'not-configured' },
     ],
     [
-      backendError(502, 'ArgoCdUnavailableError', 'Argo CD "main" is unreachable'),
+      backendError(
+        502,
+        'ArgoCdUnavailableError',
+        'Argo CD "main" is unreachable',
+      ),
       { kind: 'unavailable', message: 'Argo CD "main" is unreachable' },
     ],
     [
@@ -146,7 +154,9 @@ describe('ArgoCdStatusClient', () => {
   });
 
   it('answers "unavailable" when the request does not get through', async () => {
-    const { deps } = setup(() => Promise.reject(new TypeError('Failed to fetch')));
+    const { deps } = setup(() =>
+      Promise.reject(new TypeError('Failed to fetch')),
+    );
     await expect(
       new ArgoCdStatusClient(deps).getEntityStatus(ref),
     ).resolves.toEqual({

@@ -11,9 +11,11 @@ import {
   startCanaryServer,
   startGiteaStandIn,
 } from '@internal/stand-ins';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { guardedUrlReaderServiceFactory } from './guardedUrlReaderServiceFactory';
@@ -96,7 +98,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  processGlobal[DISPATCHER] = saved.dispatcher;
+  // Before any fetch the process has none yet; fetch needs one from then on.
+  if (saved.dispatcher) {
+    processGlobal[DISPATCHER] = saved.dispatcher;
+  }
   http.globalAgent = saved.http;
   https.globalAgent = saved.https;
   await Promise.all(
@@ -260,5 +265,80 @@ describe('GuardedUrlReader', () => {
     ).rejects.toThrow(/not a public address/);
     expect(canary.connections()).toBe(connections);
     expect(canary.requests.length).toBe(before + 2);
+  });
+
+  it('still verifies certificates against the host name it connects for', async () => {
+    const key = path.join(seedDir, 'key.pem');
+    const cert = path.join(seedDir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key]
+        .concat(['-out', cert, '-days', '1', '-subj', '/CN=localhost'])
+        .concat(['-addext', 'subjectAltName=DNS:localhost']),
+      { stdio: 'ignore' },
+    );
+    // Self-signed servers: the readers must refuse their certificate, after
+    // asking for it by name (SNI), although they connect to an address.
+    const serverNames: string[] = [];
+    const servers = [1, 2].map(() =>
+      https.createServer(
+        {
+          key: fs.readFileSync(key),
+          cert: fs.readFileSync(cert),
+          SNICallback: (name, done) => {
+            serverNames.push(name);
+            done(null);
+          },
+        },
+        (_req, res) => res.end('{}'),
+      ),
+    );
+    const [githubTls, fetchTls] = await Promise.all(
+      servers.map(
+        server =>
+          new Promise<string>(resolve =>
+            server.listen(0, '127.0.0.1', () =>
+              resolve(`localhost:${(server.address() as AddressInfo).port}`),
+            ),
+          ),
+      ),
+    );
+    try {
+      const reader = await ServiceFactoryTester.from(
+        guardedUrlReaderServiceFactory,
+        {
+          dependencies: [
+            mockServices.rootConfig.factory({
+              data: {
+                integrations: {
+                  github: [
+                    {
+                      host: githubTls,
+                      apiBaseUrl: `https://${githubTls}/api/v3`,
+                      token: TOKEN,
+                    },
+                  ],
+                },
+                backend: { reading: { allow: [{ host: fetchTls }] } },
+              },
+            }),
+          ],
+        },
+      ).getSubject('catalog');
+      await expect(
+        reader.readUrl(
+          `https://${githubTls}/gh/repo/blob/main/catalog-info.yaml`,
+        ),
+      ).rejects.toThrow(/self-signed certificate/);
+      await expect(
+        reader.readUrl(`https://${fetchTls}/catalog-info.yaml`),
+      ).rejects.toThrow(/fetch failed/);
+      expect(serverNames).toEqual(['localhost', 'localhost']);
+    } finally {
+      for (const server of servers) {
+        server.closeAllConnections();
+        server.close();
+      }
+    }
   });
 });

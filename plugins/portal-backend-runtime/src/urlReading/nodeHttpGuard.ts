@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { guardedLookup, refuseAddress } from './guardedLookup';
 import { ReadingPolicy } from './readingPolicy';
 import { currentReadingCall, perPolicy } from './readingScope';
 
@@ -14,31 +15,35 @@ const routers = new WeakSet<http.Agent>();
 
 /**
  * Makes `agent` connect only to addresses the policy allowed for the host
- * and port, resolved once and connected to as is.
+ * and port.
  */
 function guard<A extends http.Agent>(agent: A, policy: ReadingPolicy): A {
   const create = agent.createConnection.bind(agent);
   const defaultPort = agent instanceof https.Agent ? 443 : 80;
   agent.createConnection = (options, callback) => {
-    const call = currentReadingCall();
-    policy.resolve(String(options.host), options.port ?? defaultPort).then(
-      address =>
-        callback!(null, create({ ...options, host: address }) as Duplex),
-      (error: Error) => {
-        call?.refusals.push(error);
-        callback!(error, undefined as unknown as Duplex);
-      },
-    );
-    return undefined;
+    const port = options.port ?? defaultPort;
+    const refusal = refuseAddress(policy, String(options.host), port);
+    if (refusal) {
+      callback!(refusal, undefined as unknown as Duplex);
+      return undefined;
+    }
+    return create({ ...options, lookup: guardedLookup(policy, port) });
   };
   return agent;
 }
 
+/** The options of Node's own global agents. */
+const AGENT_OPTIONS = {
+  keepAlive: true,
+  scheduling: 'lifo',
+  timeout: 5000,
+} as const;
+
 const guardedHttp = perPolicy(policy =>
-  guard(new http.Agent({ keepAlive: true }), policy),
+  guard(new http.Agent(AGENT_OPTIONS), policy),
 );
 const guardedHttps = perPolicy(policy =>
-  guard(new https.Agent({ keepAlive: true }), policy),
+  guard(new https.Agent(AGENT_OPTIONS), policy),
 );
 
 /**

@@ -1,7 +1,5 @@
 import { Config } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { isInternalAddress } from './internalAddresses';
 
 const DEFAULT_PORTS = [80, 443];
@@ -72,27 +70,22 @@ export class ReadingPolicy {
   constructor(private readonly trusted: ReadonlySet<string>) {}
 
   /**
-   * The address to connect to for `hostname:port`: the first it resolves
-   * to, once every address it resolves to has been checked. Connecting to
-   * exactly that address leaves no room for a second, different answer
-   * from DNS.
+   * Refuses (with a NotAllowedError) to connect to `hostname:port` at
+   * `addresses` when one of them is internal and the host is not configured
+   * for reading.
    */
-  async resolve(hostname: string, port: string | number): Promise<string> {
-    const bare = hostname.replace(/^\[|\]$/g, '');
-    const addresses = isIP(bare)
-      ? [bare]
-      : (await lookup(bare, { all: true })).map(a => a.address);
-    if (!this.trusted.has(hostKey(bare, port))) {
-      const internal = addresses.find(isInternalAddress);
-      if (internal) {
-        throw new NotAllowedError(
-          `Refused to connect to ${hostKey(
-            bare,
-            port,
-          )}: it resolves to ${internal}, which is not a public address. While reading URLs, only hosts configured under integrations or backend.reading.allow may be internal; a redirect to anywhere else internal is not followed.`,
-        );
-      }
+  check(hostname: string, port: string | number, addresses: string[]): void {
+    if (this.trusted.has(hostKey(hostname, port))) {
+      return;
     }
-    return addresses[0];
+    const internal = addresses.find(isInternalAddress);
+    if (internal) {
+      throw new NotAllowedError(
+        `Refused to connect to ${hostKey(
+          hostname,
+          port,
+        )}: it resolves to ${internal}, which is not a public address. While reading URLs, only hosts configured under integrations or backend.reading.allow may be internal; a redirect to anywhere else internal is not followed.`,
+      );
+    }
   }
 }

@@ -5,26 +5,33 @@ import {
   getGlobalDispatcher,
   setGlobalDispatcher,
 } from 'undici';
+import { guardedLookup, refuseAddress } from './guardedLookup';
 import { ReadingPolicy } from './readingPolicy';
 import { currentReadingCall, perPolicy } from './readingScope';
 
 /**
- * A connection pool whose every connection goes to an address the policy
- * allowed for that host and port, resolved once and connected to as is.
+ * A connection pool whose every connection goes to addresses the policy
+ * allowed for that host and port (one connector per port, each with its
+ * guarded lookup, so TLS sessions are still reused).
  */
 const guardedAgent = perPolicy((policy: ReadingPolicy) => {
-  const connect = buildConnector({});
+  const connectors = new Map<string, buildConnector.connector>();
   return new Agent({
     connect(options, callback) {
-      const port = options.port || (options.protocol === 'https:' ? 443 : 80);
-      const call = currentReadingCall();
-      policy.resolve(options.hostname, port).then(
-        address => connect({ ...options, hostname: address }, callback),
-        (error: Error) => {
-          call?.refusals.push(error);
-          callback(error, null);
-        },
-      );
+      const port =
+        options.port || (options.protocol === 'https:' ? '443' : '80');
+      const refusal = refuseAddress(policy, options.hostname, port);
+      if (refusal) {
+        callback(refusal, null);
+        return;
+      }
+      if (!connectors.has(port)) {
+        connectors.set(
+          port,
+          buildConnector({ lookup: guardedLookup(policy, port) }),
+        );
+      }
+      connectors.get(port)!(options, callback);
     },
   });
 });

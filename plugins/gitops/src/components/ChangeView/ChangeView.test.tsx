@@ -66,7 +66,9 @@ describe('ChangeView', () => {
     });
     renderView(api);
 
-    expect(await screen.findByText(request.title, undefined, LOADED)).toBeInTheDocument();
+    expect(
+      await screen.findByText(request.title, undefined, LOADED),
+    ).toBeInTheDocument();
     expect(api.getChangeRequest).toHaveBeenCalledWith(request.id);
     expect(screen.getByText('merged')).toBeInTheDocument();
     expect(screen.getByText('passed')).toBeInTheDocument();
@@ -79,13 +81,17 @@ describe('ChangeView', () => {
       request.forgeUrl,
     );
 
-    const removed = await screen.findByText('newTag: "1.2.2"', { exact: false });
+    const removed = await screen.findByText('newTag: "1.2.2"', {
+      exact: false,
+    });
     const added = screen.getByText('newTag: "1.2.3"', { exact: false });
     expect(removed.closest('tr')).toHaveAttribute('data-kind', 'removed');
     expect(added.closest('tr')).toHaveAttribute('data-kind', 'added');
     expect(within(added.closest('tr')!).getByText('5')).toBeInTheDocument();
     expect(screen.getByText('+1 −1')).toBeInTheDocument();
-    expect(screen.getByText(/No text to show: a binary file/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/No text to show: a binary file/),
+    ).toBeInTheDocument();
   });
 
   it('folds a file away and opens it again', async () => {
@@ -100,7 +106,11 @@ describe('ChangeView', () => {
       ]),
     });
     renderView(api);
-    const line = await screen.findByText('newTag: "1.2.3"', { exact: false }, LOADED);
+    const line = await screen.findByText(
+      'newTag: "1.2.3"',
+      { exact: false },
+      LOADED,
+    );
     const header = screen.getByRole('button', { name: /kustomization\.yaml/ });
     expect(header).toHaveAttribute('aria-expanded', 'true');
     fireEvent.click(header);
@@ -123,7 +133,11 @@ describe('ChangeView', () => {
     });
     renderView(api);
     expect(
-      await screen.findByText(/<script>window.pwned=2<\/script>/, undefined, LOADED),
+      await screen.findByText(
+        /<script>window.pwned=2<\/script>/,
+        undefined,
+        LOADED,
+      ),
     ).toBeInTheDocument();
     expect(document.querySelector('img[src="x"]')).toBeNull();
     expect(document.querySelector('script')).toBeNull();
@@ -162,27 +176,37 @@ describe('ChangeView', () => {
       }),
     });
     renderView(api);
-    expect(await screen.findByText(request.title, undefined, LOADED)).toBeInTheDocument();
+    expect(
+      await screen.findByText(request.title, undefined, LOADED),
+    ).toBeInTheDocument();
     expect(
       await screen.findAllByText(/no longer in the GitOps repository/),
     ).not.toHaveLength(0);
   });
 
   it('links the forge page where the forge has pages, and says so where it has none', async () => {
-    const open = { ...request, provider: 'github' as const, number: 7, forgeUrl: 'https://github.com/acme/gitops/pull/7' };
+    const open = {
+      ...request,
+      provider: 'github' as const,
+      number: 7,
+      forgeUrl: 'https://github.com/acme/gitops/pull/7',
+    };
     const api = fakeGitopsApi({
       getChangeRequest: jest.fn(async () => open),
       getChangeRequestFiles: jest.fn(async () => []),
     });
     const { unmount } = renderView(api);
-    expect((await screen.findByText('#7', undefined, LOADED)).closest('a')).toHaveAttribute(
-      'href',
-      'https://github.com/acme/gitops/pull/7',
-    );
+    expect(
+      (await screen.findByText('#7', undefined, LOADED)).closest('a'),
+    ).toHaveAttribute('href', 'https://github.com/acme/gitops/pull/7');
     unmount();
     renderView(api, { gitops: { forgeWebPages: false } });
     expect(
-      await screen.findByText(/The Git server has no web pages/, undefined, LOADED),
+      await screen.findByText(
+        /The Git server has no web pages/,
+        undefined,
+        LOADED,
+      ),
     ).toBeInTheDocument();
     expect(screen.queryByText('#7')).toBeNull();
   });

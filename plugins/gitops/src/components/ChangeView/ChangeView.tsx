@@ -26,7 +26,8 @@ function Files(props: { id: string }) {
     [api, props.id],
   );
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel title="No diff to show" error={error} />;
+  if (error)
+    return <ResponseErrorPanel title="No diff to show" error={error} />;
   if (!value || value.length === 0) {
     return <Typography>The change request changes no file.</Typography>;
   }

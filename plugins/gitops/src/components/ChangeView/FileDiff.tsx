@@ -26,7 +26,9 @@ export function FileDiff(props: { file: ChangeRequestFile }) {
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
         <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
           <Chip size="small" label={file.status} style={{ margin: 0 }} />
-          <Typography style={{ fontFamily: 'monospace' }}>{file.path}</Typography>
+          <Typography style={{ fontFamily: 'monospace' }}>
+            {file.path}
+          </Typography>
           <Typography variant="body2" color="textSecondary">
             +{diff.added} −{diff.removed}
           </Typography>

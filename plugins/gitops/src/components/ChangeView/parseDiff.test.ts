@@ -34,7 +34,12 @@ describe('parseUnifiedDiff', () => {
       { kind: 'added', text: '    newTag: "1.2.3"', newLine: 6 },
     ]);
     expect(diff.hunks[1].lines).toEqual([
-      { kind: 'context', text: '  - path: replicas.yaml', oldLine: 20, newLine: 20 },
+      {
+        kind: 'context',
+        text: '  - path: replicas.yaml',
+        oldLine: 20,
+        newLine: 20,
+      },
       { kind: 'added', text: '  - path: limits.yaml', newLine: 21 },
       { kind: 'note', text: 'No newline at end of file' },
     ]);

@@ -84,7 +84,12 @@ export function ChangeRequestTable(props: {
       data={props.items}
       isLoading={props.loading}
       emptyContent={props.emptyContent}
-      options={{ paging: false, search: false, sorting: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        sorting: false,
+        padding: 'dense',
+      }}
     />
   );
 }

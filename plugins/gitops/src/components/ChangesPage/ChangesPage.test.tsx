@@ -1,3 +1,4 @@
+/* eslint-disable no-script-url -- script URLs are what these tests feed in */
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { gitopsApiRef } from '../../api';
@@ -28,7 +29,7 @@ const deploy = changeRequest({
 function renderPage(options: {
   api: ReturnType<typeof fakeGitopsApi>;
   route?: string;
-  config?: Record<string, unknown>;
+  config?: NonNullable<Parameters<typeof renderInTestApp>[1]>['config'];
 }) {
   return renderInTestApp(<ChangesPage />, {
     apis: [[gitopsApiRef, options.api]],
@@ -89,7 +90,11 @@ describe('ChangesPage', () => {
     });
     renderPage({ api });
     expect(
-      await screen.findByText(/You have not asked for a change yet/, undefined, LOADED),
+      await screen.findByText(
+        /You have not asked for a change yet/,
+        undefined,
+        LOADED,
+      ),
     ).toBeInTheDocument();
 
     fireEvent.click(screen.getByRole('tab', { name: 'My teams' }));
@@ -152,9 +157,7 @@ describe('ChangesPage', () => {
     const merged = (
       await screen.findByText(deploy.title, undefined, LOADED)
     ).closest('tr')!;
-    expect(
-      within(merged).getByText(deploy.branch).closest('a'),
-    ).toBeNull();
+    expect(within(merged).getByText(deploy.branch).closest('a')).toBeNull();
     expect(within(merged).queryByText('#42')).toBeNull();
     expect(document.querySelector('a[href*="javascript"]')).toBeNull();
   });
@@ -181,7 +184,11 @@ describe('ChangesPage', () => {
     });
     renderPage({ api });
     expect(
-      await screen.findAllByText(/The GitOps backend is down/, undefined, LOADED),
+      await screen.findAllByText(
+        /The GitOps backend is down/,
+        undefined,
+        LOADED,
+      ),
     ).not.toHaveLength(0);
   });
 });

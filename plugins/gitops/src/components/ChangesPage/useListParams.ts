@@ -25,7 +25,10 @@ function oneOf<T extends string>(value: string | null, allowed: T[]) {
  * `entityRef`, `page`, `pageSize`); anything else there is ignored, and
  * the backend checks them again.
  */
-export function useListParams(): [ListParams, (p: Partial<ListParams>) => void] {
+export function useListParams(): [
+  ListParams,
+  (p: Partial<ListParams>) => void,
+] {
   const [search, setSearch] = useSearchParams();
   const entityRef = search.get('entityRef') ?? undefined;
   const page = Number(search.get('page'));

@@ -1,3 +1,4 @@
+/* eslint-disable no-script-url -- script URLs are what these tests feed in */
 import { Entity } from '@backstage/catalog-model';
 import {
   createExtensionTester,
@@ -5,7 +6,11 @@ import {
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
-import { ArgoCdEntityStatus, argoCdStatusApiRef, gitopsApiRef } from '../../api';
+import {
+  ArgoCdEntityStatus,
+  argoCdStatusApiRef,
+  gitopsApiRef,
+} from '../../api';
 import { entityGitopsCard } from '../../plugin';
 import {
   changeRequest,
@@ -54,7 +59,12 @@ const summary = {
   lastMerged: merged,
 };
 
-function app(name: string, env: string | undefined, sync: string, health: string) {
+function app(
+  name: string,
+  env: string | undefined,
+  sync: string,
+  health: string,
+) {
   return {
     instance: 'main',
     name,
@@ -95,13 +105,20 @@ describe('EntityGitopsCard', () => {
       status: {
         kind: 'ok',
         applications: [
-          app('team-payments.payments-api.prod', 'prod', 'OutOfSync', 'Degraded'),
+          app(
+            'team-payments.payments-api.prod',
+            'prod',
+            'OutOfSync',
+            'Degraded',
+          ),
           app('team-payments.payments-api.dev', 'dev', 'Synced', 'Healthy'),
         ],
       },
     });
     expect(
-      (await screen.findAllByText(summary.folder, undefined, LOADED))[0].closest('a'),
+      (
+        await screen.findAllByText(summary.folder, undefined, LOADED)
+      )[0].closest('a'),
     ).toHaveAttribute('href', summary.folderUrl);
     expect(gitops.getEntitySummary).toHaveBeenCalledWith(
       'component:default/payments-api',
@@ -140,7 +157,10 @@ describe('EntityGitopsCard', () => {
 
   it('says Argo CD is unavailable, and shows the rest', async () => {
     renderCard({
-      status: { kind: 'unavailable', message: 'Argo CD instance "main" did not answer in time' },
+      status: {
+        kind: 'unavailable',
+        message: 'Argo CD instance "main" did not answer in time',
+      },
     });
     expect(
       await screen.findByText(
@@ -162,14 +182,24 @@ describe('EntityGitopsCard', () => {
       }),
       status: {
         kind: 'ok',
-        applications: [app('team-payments.payments-api.dev', 'dev', 'Synced', 'Healthy')],
+        applications: [
+          app('team-payments.payments-api.dev', 'dev', 'Synced', 'Healthy'),
+        ],
       },
     });
     expect(
-      (await screen.findAllByText(/GitOps backend unreachable/, undefined, LOADED)).length,
+      (
+        await screen.findAllByText(
+          /GitOps backend unreachable/,
+          undefined,
+          LOADED,
+        )
+      ).length,
     ).toBeGreaterThan(0);
     expect(
-      await screen.findByRole('table', { name: 'Argo CD status by environment' }),
+      await screen.findByRole('table', {
+        name: 'Argo CD status by environment',
+      }),
     ).toBeInTheDocument();
   });
 
@@ -185,9 +215,15 @@ describe('EntityGitopsCard', () => {
       }),
       status: { kind: 'not-configured' },
     });
-    const folder = await screen.findByText('teams/team-payments', undefined, LOADED);
+    const folder = await screen.findByText(
+      'teams/team-payments',
+      undefined,
+      LOADED,
+    );
     expect(folder.closest('a')).toBeNull();
-    expect(gitops.getEntitySummary).toHaveBeenCalledWith('group:default/team-payments');
+    expect(gitops.getEntitySummary).toHaveBeenCalledWith(
+      'group:default/team-payments',
+    );
     expect(screen.getByText(open.title)).toBeInTheDocument();
     expect(argocd.getEntityStatus).not.toHaveBeenCalled();
     expect(screen.queryByText('Argo CD is not configured')).toBeNull();
@@ -195,11 +231,17 @@ describe('EntityGitopsCard', () => {
 
   it('says so for an entity that is not in the GitOps repository', async () => {
     renderCard({
-      gitops: fakeGitopsApi({ getEntitySummary: jest.fn(async () => undefined) }),
+      gitops: fakeGitopsApi({
+        getEntitySummary: jest.fn(async () => undefined),
+      }),
       status: { kind: 'ok', applications: [] },
     });
     expect(
-      await screen.findByText('Not in the GitOps repository.', undefined, LOADED),
+      await screen.findByText(
+        'Not in the GitOps repository.',
+        undefined,
+        LOADED,
+      ),
     ).toBeInTheDocument();
     expect(
       await screen.findByText('No Argo CD application for this entity'),

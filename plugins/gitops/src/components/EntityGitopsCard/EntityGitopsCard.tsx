@@ -32,7 +32,9 @@ function Section(props: { title: string; children: ReactNode }) {
 function Summary(props: { entityRef: string; summary: EntityGitopsSummary }) {
   const { entityRef, summary } = props;
   const changesLink = useRouteRef(rootRouteRef);
-  const folder = <span style={{ fontFamily: 'monospace' }}>{summary.folder}</span>;
+  const folder = (
+    <span style={{ fontFamily: 'monospace' }}>{summary.folder}</span>
+  );
   return (
     <>
       <Section title="Folder in the GitOps repository">

@@ -34,7 +34,11 @@ export function GitopsServicePicker(props: GitopsServicePickerProps) {
   const candidate = props.formContext?.formData?.[teamField];
   const teamRef = isTeamRef(candidate) ? candidate : undefined;
   const catalogApi = useApi(catalogApiRef);
-  const { value: services, loading, error } = useAsync(
+  const {
+    value: services,
+    loading,
+    error,
+  } = useAsync(
     async (): Promise<string[]> =>
       teamRef ? teamServices(catalogApi, teamRef) : [],
     [catalogApi, teamRef],

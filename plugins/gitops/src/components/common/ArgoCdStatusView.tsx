@@ -1,4 +1,4 @@
-import { Progress, WarningPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -43,10 +43,14 @@ export function ArgoCdStatusTable(props: { entityRef: string }) {
   }
   const notice = statusNotice(status);
   if (notice || status.kind !== 'ok') {
-    return status.kind === 'unavailable' ? (
-      <WarningPanel severity="warning" title={notice} />
-    ) : (
-      <Typography variant="body2">{notice}</Typography>
+    return (
+      <Typography variant="body2" component="div">
+        {status.kind === 'unavailable' ? (
+          <StatusText tone="warning">{notice}</StatusText>
+        ) : (
+          notice
+        )}
+      </Typography>
     );
   }
   return (

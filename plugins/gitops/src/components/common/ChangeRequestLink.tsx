@@ -7,7 +7,11 @@ import { changeRouteRef } from '../../routes';
 export function ChangeRequestLink(props: { request: ChangeRequest }) {
   const changeLink = useRouteRef(changeRouteRef);
   const { id, title } = props.request;
-  return changeLink ? <Link to={changeLink({ id })}>{title}</Link> : <>{title}</>;
+  return changeLink ? (
+    <Link to={changeLink({ id })}>{title}</Link>
+  ) : (
+    <>{title}</>
+  );
 }
 
 /** "#12" or "!12" for a pull or merge request, else the branch. */

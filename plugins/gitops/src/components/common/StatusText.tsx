@@ -8,14 +8,13 @@ import {
 import { ReactNode } from 'react';
 import { Tone } from './argoCdStatus';
 
-const ICONS: Record<Tone, (props: { children?: ReactNode }) => JSX.Element> =
-  {
-    ok: StatusOK,
-    warning: StatusWarning,
-    error: StatusError,
-    pending: StatusPending,
-    unknown: StatusAborted,
-  };
+const ICONS: Record<Tone, (props: { children?: ReactNode }) => JSX.Element> = {
+  ok: StatusOK,
+  warning: StatusWarning,
+  error: StatusError,
+  pending: StatusPending,
+  unknown: StatusAborted,
+};
 
 /** A status word with the icon of its tone. */
 export function StatusText(props: { tone: Tone; children: ReactNode }) {

@@ -44,6 +44,5 @@ const SYNC: Record<string, Tone> = {
   OutOfSync: 'warning',
 };
 
-export const healthTone = (status: string): Tone =>
-  HEALTH[status] ?? 'unknown';
+export const healthTone = (status: string): Tone => HEALTH[status] ?? 'unknown';
 export const syncTone = (status: string): Tone => SYNC[status] ?? 'unknown';

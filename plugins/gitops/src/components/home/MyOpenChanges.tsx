@@ -12,7 +12,8 @@ export function MyOpenChanges() {
   const api = useApi(gitopsApiRef);
   const changesLink = useRouteRef(rootRouteRef);
   const { value, loading, error } = useAsync(
-    () => api.listChangeRequests({ scope: 'mine', state: 'open', limit: SHOWN }),
+    () =>
+      api.listChangeRequests({ scope: 'mine', state: 'open', limit: SHOWN }),
     [api],
   );
   if (loading) return <Progress />;
