@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * The GitOps repository that the portal's golden-path templates write to
@@ -5,12 +7,13 @@ export interface Config {
    * platform API: templates write manifests into this repository as a
    * change request, and Argo CD reconciles them after the merge.
    *
-   * Credentials are not set here but in `integrations`, matched by the host
-   * of `repoUrl`: for `provider: git`, a `gitea` entry with `host`,
-   * `username` and `password` (basic auth over HTTPS; works with any Git
-   * server, a token as the password); for `github` and `gitlab`, the usual
-   * `github` / `gitlab` entry with its `token`. Without a matching entry
-   * the repository is used anonymously (development only).
+   * Credentials: for `provider: git`, `gitops.auth` (basic auth over
+   * HTTPS; works with any Git server, a token as the password); for
+   * `github` and `gitlab`, the `integrations.github` / `integrations.gitlab`
+   * entry of the host of `repoUrl`, with its `token` (git pushes with it,
+   * and the pull or merge request is opened through the forge's API).
+   * Without credentials the repository is used anonymously (development
+   * only).
    */
   gitops?: {
     /**
@@ -23,11 +26,36 @@ export interface Config {
      * templates. `git` (default): any Git remote over HTTP(S); the change
      * is pushed as a branch named after the request (or committed to the
      * base branch, see `commitToBaseBranch`). `github`: a pull request,
-     * through the standard `publish:github:pull-request` action. `gitlab`:
-     * a merge request, through the standard `publish:gitlab:merge-request`
-     * action.
+     * through the GitHub REST API. `gitlab`:
+     * a merge request, through the GitLab REST API.
      */
     provider?: 'git' | 'github' | 'gitlab';
+    /**
+     * Provider `git` only: basic-auth credentials of the Git server.
+     */
+    auth?: {
+      /** The user name, e.g. the portal's bot account. */
+      username: string;
+      /**
+       * The password or access token.
+       * @visibility secret
+       */
+      password: string;
+    };
+    /**
+     * Where this backend keeps its mirror of the repository (a bare
+     * repository, fetched incrementally; tasks get worktrees of it). It
+     * should survive restarts of the process but need not be shared between
+     * replicas. Default: a folder per repository under the OS temporary
+     * folder.
+     */
+    mirrorDirectory?: string;
+    /**
+     * How long one git command against the remote (fetch, push, ls-remote)
+     * may take before it is stopped and the step or run fails, e.g.
+     * `{ seconds: 60 }`. Default: 60 seconds.
+     */
+    gitTimeout?: HumanDuration | string;
     /**
      * Branch that is fetched and that changes are requested against.
      * Default: `main`.

@@ -13,3 +13,4 @@ export {
 export type { GitHttpServer, GitHttpServerOptions } from './gitHttpServer';
 export { commitAndPush } from './commitAndPush';
 export type { CommitAndPushOptions } from './commitAndPush';
+export { branchTip, deleteBranch, mergeBranch } from './mergeBranch';

@@ -1,35 +1,15 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { seedRepository, serveGitHttpBackend } from '@internal/dev-git-server';
-
-/** Runs git on a bare repository of a stand-in. */
-function git(bare: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      'git',
-      [`--git-dir=${bare}`, ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          GIT_CONFIG_NOSYSTEM: '1',
-          GIT_CONFIG_GLOBAL: '/dev/null',
-          GIT_AUTHOR_NAME: 'Stand-in reviewer',
-          GIT_AUTHOR_EMAIL: 'reviewer@stand-in',
-          GIT_COMMITTER_NAME: 'Stand-in reviewer',
-          GIT_COMMITTER_EMAIL: 'reviewer@stand-in',
-        },
-      },
-      (error, stdout, stderr) =>
-        error
-          ? reject(new Error(`git ${args[0]}: ${stderr}`))
-          : resolve(stdout.trim()),
-    ),
-  );
-}
+import {
+  branchTip,
+  deleteBranch,
+  mergeBranch,
+  seedRepository,
+  serveGitHttpBackend,
+} from '@internal/dev-git-server';
 
 /**
  * The real bare repository behind a Git forge stand-in: what its git
@@ -39,51 +19,20 @@ export class ForgeRepository {
   constructor(readonly bare: string) {}
 
   /** The tip of a branch, or undefined when there is none. */
-  async tip(branch: string): Promise<string | undefined> {
-    return git(this.bare, [
-      'rev-parse',
-      '--verify',
-      '--quiet',
-      `refs/heads/${branch}`,
-    ]).catch(() => undefined);
+  tip(branch: string): Promise<string | undefined> {
+    return branchTip(this.bare, branch);
   }
 
   /**
-   * Merges `branch` into `base` as a reviewer would in the forge (a merge
-   * commit, or a fast-forward), and deletes the branch when asked.
+   * Merges `branch` into `base` as a reviewer would in the forge, and
+   * deletes the branch when asked.
    */
-  async merge(
-    branch: string,
-    base: string,
-    deleteBranch = false,
-  ): Promise<string> {
-    const theirs = await this.tip(branch);
-    const ours = await this.tip(base);
-    if (!theirs || !ours)
-      throw new Error(`cannot merge ${branch} into ${base}`);
-    const tree = await git(this.bare, [
-      'merge-tree',
-      '--write-tree',
-      ours,
-      theirs,
-    ]);
-    const commit = await git(this.bare, [
-      'commit-tree',
-      tree.split('\n')[0],
-      '-p',
-      ours,
-      '-p',
-      theirs,
-      '-m',
-      `Merge ${branch}`,
-    ]);
-    await git(this.bare, ['update-ref', `refs/heads/${base}`, commit, ours]);
-    if (deleteBranch) await this.deleteBranch(branch);
-    return commit;
+  merge(branch: string, base: string, deleteBranch = false): Promise<string> {
+    return mergeBranch(this.bare, branch, base, { deleteBranch });
   }
 
-  async deleteBranch(branch: string): Promise<void> {
-    await git(this.bare, ['update-ref', '-d', `refs/heads/${branch}`]);
+  deleteBranch(branch: string): Promise<void> {
+    return deleteBranch(this.bare, branch);
   }
 }
 

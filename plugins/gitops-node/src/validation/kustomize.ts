@@ -72,16 +72,19 @@ export function kustomizeBuild(
  * edited overlay is one of them).
  */
 export function affectedOverlays(view: RepositoryView): string[] {
-  const overlays = new Set<string>();
+  const services = new Set<string>();
   for (const file of view.changedPaths()) {
     const folder = folderOfPath(file);
-    if (folder?.kind !== 'service') continue;
-    const dir = `${serviceFolder(folder.team, folder.service)}/overlays`;
-    for (const env of view.list(dir)) {
-      if (view.kustomizationIn(`${dir}/${env}`)) overlays.add(`${dir}/${env}`);
+    if (folder?.kind === 'service') {
+      services.add(serviceFolder(folder.team, folder.service));
     }
   }
-  return [...overlays].sort();
+  return [...services].sort().flatMap(service =>
+    view
+      .list(`${service}/overlays`)
+      .map(env => `${service}/overlays/${env}`)
+      .filter(dir => view.kustomizationIn(dir)),
+  );
 }
 
 /** The `newName` one kustomization gives an image name, if any. */

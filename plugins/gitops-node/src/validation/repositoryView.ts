@@ -12,6 +12,8 @@ import { ManifestFile, ValidateManifestsOptions } from './types';
 export class RepositoryView {
   private readonly changed: Map<string, string>;
   private readonly parsed = new Map<string, ParsedDocument[]>();
+  private readonly listings = new Map<string, string[]>();
+  private changedDirs?: Map<string, string[]>;
 
   constructor(
     files: ManifestFile[],
@@ -37,13 +39,37 @@ export class RepositoryView {
 
   /** The names in a folder, from the validated files and the caller. */
   list(dir: string): string[] {
-    const names = new Set(this.options.listDirectory?.(dir) ?? []);
-    const prefix = dir === '.' ? '' : `${dir}/`;
-    for (const file of this.changed.keys()) {
-      if (file.startsWith(prefix))
-        names.add(file.slice(prefix.length).split('/')[0]);
+    let names = this.listings.get(dir);
+    if (!names) {
+      const own = this.changedListing().get(dir) ?? [];
+      const theirs = this.options.listDirectory?.(dir) ?? [];
+      names = [...new Set([...theirs, ...own])].sort();
+      this.listings.set(dir, names);
     }
-    return [...names].sort();
+    return names;
+  }
+
+  /** The names in each folder that the validated files make up. */
+  private changedListing(): Map<string, string[]> {
+    if (!this.changedDirs) {
+      const dirs = new Map<string, Set<string>>();
+      for (const file of this.changed.keys()) {
+        let child = file;
+        for (let dir = path.posix.dirname(file); ; ) {
+          const names = dirs.get(dir) ?? new Set<string>();
+          const seen = dirs.has(dir);
+          names.add(path.posix.basename(child));
+          dirs.set(dir, names);
+          if (seen || dir === '.') break;
+          child = dir;
+          dir = path.posix.dirname(dir);
+        }
+      }
+      this.changedDirs = new Map(
+        [...dirs].map(([dir, names]) => [dir, [...names]]),
+      );
+    }
+    return this.changedDirs;
   }
 
   /** Keeps the documents of a file parsed elsewhere. */

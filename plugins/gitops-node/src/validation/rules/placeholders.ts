@@ -65,62 +65,46 @@ function keyOf(p: Placeholder): string {
   return JSON.stringify([p.file, p.documentIndex, p.where, p.image]);
 }
 
-/** The problems of the placeholders, on the files the change touched. */
+/** The problems of one placeholder, on the files the change touched. */
 function describe(
-  placeholders: Placeholder[],
+  p: Placeholder,
   view: RepositoryView,
   allowed: string[],
 ): ManifestProblem[] {
+  const hint = `images: [{ name: ${p.imageName}, newName: <an allowed image> }]`;
   const allowedText = allowedRegistriesText(allowed);
-  const mapping = (p: Placeholder) =>
-    `images: [{ name: ${p.imageName}, newName: <an allowed image> }]`;
-  return placeholders.flatMap((p): ManifestProblem[] => {
-    const on = { rule: 'image-registry' as const };
-    if (view.isChanged(p.file) && p.unmappedIn.length > 0) {
-      const where = p.unmappedIn.join(', ');
-      const message = `${p.where} image "${
-        p.image
-      }" names no registry and is not mapped to an allowed image in ${where} (${mapping(
-        p,
-      )}; ${allowedText})`;
-      return [
-        {
-          ...on,
-          path: p.file,
-          documentIndex: p.documentIndex,
-          kind: p.kind,
-          name: p.name,
-          message,
-        },
-      ];
-    }
-    if (view.isChanged(p.file) && p.builtBy.length === 0) {
-      const message = `${p.where} image "${p.image}" names no registry, and no overlay builds this file to map it to an allowed image (${allowedText})`;
-      return [
-        {
-          ...on,
-          path: p.file,
-          documentIndex: p.documentIndex,
-          kind: p.kind,
-          name: p.name,
-          message,
-        },
-      ];
-    }
-    return p.unmappedIn
-      .filter(k => view.isChanged(k))
-      .map(k => ({
-        ...on,
-        path: k,
-        documentIndex: 0,
-        kind: 'Kustomization',
-        message: `images: "${p.imageName}" (${p.where} of ${
-          p.file
-        }) names no registry, and this kustomization does not map it to an allowed image (${mapping(
-          p,
-        )}; ${allowedText})`,
-      }));
-  });
+  const image = `${p.where} image "${p.image}" names no registry`;
+  const onFile = (message: string): ManifestProblem[] => [
+    {
+      path: p.file,
+      documentIndex: p.documentIndex,
+      kind: p.kind,
+      name: p.name,
+      rule: 'image-registry',
+      message,
+    },
+  ];
+  if (view.isChanged(p.file) && p.unmappedIn.length > 0) {
+    const overlays = p.unmappedIn.join(', ');
+    return onFile(
+      `${image} and is not mapped to an allowed image in ${overlays} (${hint}; ${allowedText})`,
+    );
+  }
+  if (view.isChanged(p.file) && p.builtBy.length === 0) {
+    return onFile(
+      `${image}, and no overlay builds this file to map it to an allowed image (${allowedText})`,
+    );
+  }
+  // The file is as it was: the problem is the overlay's that changed.
+  return p.unmappedIn
+    .filter(kustomization => view.isChanged(kustomization))
+    .map(kustomization => ({
+      path: kustomization,
+      documentIndex: 0,
+      kind: 'Kustomization',
+      rule: 'image-registry',
+      message: `images: "${p.imageName}" (${p.where} of ${p.file}) names no registry, and this kustomization does not map it to an allowed image (${hint}; ${allowedText})`,
+    }));
 }
 
 /**
@@ -134,8 +118,6 @@ export function unmappedPlaceholders(
   options: ValidateManifestsOptions,
 ): ManifestProblem[] {
   const allowed = options.allowedImageRegistries;
-  // Callers built against an older ValidateManifestsOptions pass none.
-  if (!allowed) return [];
   const placeholders = new Map<string, Placeholder>();
   for (const file of view.changedPaths().filter(isKustomizeBuilt)) {
     for (const p of placeholdersIn(file, view, allowed)) {
@@ -158,5 +140,5 @@ export function unmappedPlaceholders(
       }
     }
   }
-  return describe([...placeholders.values()], view, allowed);
+  return [...placeholders.values()].flatMap(p => describe(p, view, allowed));
 }

@@ -8,12 +8,10 @@ import { KustomizationRule, ObjectRule } from './types';
  * Every image an object would run comes from an allowed registry. An image
  * without a registry in a kustomize-built folder is a kustomize placeholder
  * (deploy-service's base names the image after the service); whether the
- * overlays map it is {@link unmappedPlaceholders}'s to check.
+ * overlays map it is the placeholders rule's to check (placeholders.ts).
  */
 export const imageRegistriesRule: ObjectRule = (object, report) => {
   const allowed = object.options.allowedImageRegistries;
-  // Callers built against an older ValidateManifestsOptions pass none.
-  if (!allowed) return;
   const kustomized = isKustomizeBuilt(object.path);
   for (const use of imagesOf(object.apiVersion, object.kind, object.object)) {
     const reference =
@@ -38,7 +36,7 @@ export const kustomizationImagesRule: KustomizationRule = (
 ) => {
   const allowed = kustomization.options.allowedImageRegistries;
   const images = kustomization.fields.images;
-  if (!allowed || !Array.isArray(images)) return;
+  if (!Array.isArray(images)) return;
   images.forEach((entry, index) => {
     if (!isObject(entry)) return;
     const field = entry.newName !== undefined ? 'newName' : ('name' as const);
