@@ -51,11 +51,17 @@ COPY --from=deps /app ./
 # node_modules, hence the override (the chart's default mount path; its own
 # app-config sets the same value). Environment config wins over files, so a
 # chart with another mount path must set this variable too.
+# Prometheus metrics (docs/metrics.md) are served on their own port, 9464,
+# on every interface of the pod, never on 7007; the standard OTEL_* variables
+# configure them and turn on OTLP trace export.
 ENV NODE_ENV=production \
     HOME=/tmp \
-    APP_CONFIG_techdocs_publisher_local_publishDirectory=/var/lib/developer-portal/techdocs
+    APP_CONFIG_techdocs_publisher_local_publishDirectory=/var/lib/developer-portal/techdocs \
+    OTEL_EXPORTER_PROMETHEUS_HOST=0.0.0.0 \
+    OTEL_EXPORTER_PROMETHEUS_PORT=9464
 RUN mkdir -p /var/lib/developer-portal/techdocs && \
     chgrp -R 0 /var/lib/developer-portal && chmod -R g=u /var/lib/developer-portal
 USER 1001
-EXPOSE 7007
-CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]
+EXPOSE 7007 9464
+# The instrumentation file loads the OpenTelemetry SDK before the backend.
+CMD ["node", "--require", "./instrumentation.js", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]

@@ -26,9 +26,10 @@ YARN_RELEASE=".yarn/releases/yarn-4.13.0.cjs"
 # image starts with, the portal's own entities (catalog.locations in
 # app-config.production.yaml), the TechDocs sources of those entities
 # (backstage.io/techdocs-ref: dir:.) and the default permission policy
-# (permission.portalPolicy.policyFile). The golden-path templates are not
-# among them: production reads them from Git (TEMPLATES_LOCATION_URL), so
-# changing one needs no new image.
+# (permission.portalPolicy.policyFile), and the OpenTelemetry instrumentation
+# file the image's CMD `--require`s (it lands in /app; what it loads is in the
+# bundle). The golden-path templates are not among them: production reads them
+# from Git (TEMPLATES_LOCATION_URL), so changing one needs no new image.
 # BUNDLE_RUNTIME_FILES (space-separated) replaces the list, for the benchmark's
 # vanilla app.
 RUNTIME_FILES=(
@@ -38,6 +39,7 @@ RUNTIME_FILES=(
   mkdocs.yml
   docs
   permission-policy.yaml
+  packages/backend/src/instrumentation.js
 )
 if [ -n "${BUNDLE_RUNTIME_FILES:-}" ]; then
   read -r -a RUNTIME_FILES <<<"$BUNDLE_RUNTIME_FILES"

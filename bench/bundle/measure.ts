@@ -3,7 +3,7 @@
  * scripts/build-bundle.sh): size on disk, cold start to ready, and memory at
  * rest. Run through bench/bundle/run.sh, which builds both apps first.
  *
- *   measure.ts --portal <app dir> [--vanilla <app dir>] [--out results.json]
+ *   measure.ts --portal <app dir> [--vanilla <app dir>]
  *
  * Each app gets its own fresh PostgreSQL 15 cluster, so "cold" includes
  * every plugin's migrations; a second start on the migrated database is
@@ -13,26 +13,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BundleProcess,
+  answers,
+  freePort,
   productionVariables,
+  repoRoot,
   spawnBundle,
-  startKeycloakAdminStandIn,
+  startPostgres,
   writableDirs,
-} from '../../e2e/support/bundle';
+  writeConfig,
+} from '@internal/test-harness';
 import {
-  ISSUER_ACCOUNTS,
+  keycloakOrgUsers,
   keycloakRedirectUri,
-  startOidcIssuer,
-} from '../../e2e/support/oidcIssuer';
-import { repoRoot, writeConfig } from '../../e2e/support/paths';
-import { answers, freePort } from '../../e2e/support/ports';
-import { startPostgres } from '../../e2e/support/postgres';
-import {
   startArgoCdStandIn,
+  startKeycloakAdminStandIn,
   startKubernetesStandIn,
+  startOidcIssuer,
 } from '@internal/stand-ins';
+import { Figure, quick, writeFigures } from '../figures';
 
-const IDLE_MS = 30_000;
+/** How long a backend idles after ready before its memory is read. */
+const IDLE_MS = quick ? 5_000 : 30_000;
 const READY_TIMEOUT_MS = 5 * 60_000;
+const PORTAL = 'portal';
+const VANILLA = 'vanilla create-app 0.9.2';
 
 interface Figures {
   app: string;
@@ -161,7 +165,7 @@ const listen = (port: number) => ({
 
 function portal(appDir: string): Target {
   return {
-    name: 'portal',
+    name: PORTAL,
     appDir,
     async setup(port, pg, dir) {
       const baseUrl = `http://127.0.0.1:${port}`;
@@ -169,8 +173,12 @@ function portal(appDir: string): Target {
         redirectUris: [keycloakRedirectUri(baseUrl)],
       });
       const keycloak = await startKeycloakAdminStandIn({
-        accounts: Object.values(ISSUER_ACCOUNTS),
-        groups: ['/engineering', '/engineering/platform-team'],
+        org: {
+          listed: {
+            users: keycloakOrgUsers(),
+            groups: ['/engineering', '/engineering/platform-team'],
+          },
+        },
       });
       const kubernetes = await startKubernetesStandIn();
       const argocd = await startArgoCdStandIn();
@@ -210,7 +218,7 @@ function portal(appDir: string): Target {
 
 function vanilla(appDir: string): Target {
   return {
-    name: 'vanilla create-app 0.9.2',
+    name: VANILLA,
     appDir,
     async setup(port, pg, dir) {
       const baseUrl = `http://127.0.0.1:${port}`;
@@ -248,7 +256,17 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** The figures of each app, in the order they are printed. */
+const MEASURES: Array<[string, string, (f: Figures) => number]> = [
+  ['unpacked size', 'MiB', f => mib(f.unpackedBytes)],
+  ['node_modules', 'MiB', f => mib(f.nodeModulesBytes)],
+  ['files', 'files', f => f.files],
+  ['cold start to ready (fresh database)', 'ms', f => f.coldStartMs],
+  ['warm start to ready', 'ms', f => f.warmStartMs],
+  [`RSS ready + ${IDLE_MS / 1000} s idle`, 'MiB', f => mib(f.rssAtRestBytes)],
+];
 
 async function main() {
   const targets: Target[] = [];
@@ -270,30 +288,33 @@ async function main() {
       failures.push(`${target.name}: ${(error as Error).message}`);
     }
   }
-  const rows = [
-    ['', ...results.map(r => r.app)],
-    ['unpacked size', ...results.map(r => mib(r.unpackedBytes))],
-    ['  bytes', ...results.map(r => String(r.unpackedBytes))],
-    ['node_modules', ...results.map(r => mib(r.nodeModulesBytes))],
-    ['  bytes', ...results.map(r => String(r.nodeModulesBytes))],
-    ['files', ...results.map(r => String(r.files))],
-    ['cold start to ready', ...results.map(r => `${r.coldStartMs} ms`)],
-    ['warm start to ready', ...results.map(r => `${r.warmStartMs} ms`)],
-    [
-      `RSS ready + ${IDLE_MS / 1000}s idle`,
-      ...results.map(r => mib(r.rssAtRestBytes)),
-    ],
-  ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
-  for (const row of rows) {
+  const byName = new Map(results.map(r => [r.app, r]));
+  const notes = [
+    ...failures,
+    ...(vanillaDir ? [] : ['no vanilla app in this run']),
+    ...(quick ? ['quick: last good portal build, short idle'] : []),
+  ].join('; ');
+  const figures: Figure[] = MEASURES.map(([name, unit, get]) => {
+    const of = (app: string) => {
+      const r = byName.get(app);
+      return r ? get(r) : null;
+    };
+    return {
+      name,
+      unit,
+      portal: of(PORTAL),
+      ...(vanillaDir ? { vanilla: of(VANILLA) } : {}),
+      ...(notes ? { note: notes } : {}),
+    };
+  });
+  for (const f of figures) {
     process.stdout.write(
-      `${row.map((cell, c) => cell.padEnd(widths[c])).join('  ')}\n`,
+      `${f.name.padEnd(36)} ${String(f.portal ?? '-').padStart(10)} ${String(
+        f.vanilla ?? '-',
+      ).padStart(10)} ${f.unit}\n`,
     );
   }
-  const out = arg('out');
-  if (out) {
-    fs.writeFileSync(out, JSON.stringify({ results, failures }, null, 2));
-  }
+  writeFigures(figures);
   if (failures.length > 0) {
     throw new Error(`not measured:\n${failures.join('\n')}`);
   }

@@ -4,14 +4,18 @@ import {
   keycloakProviderConfig,
   keycloakRedirectUri,
   startOidcIssuer,
-} from '../support/oidcIssuer';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { answers, portInUse, waitFor } from '../support/ports';
-import { stopTree } from '../support/processes';
-import {
   startArgoCdStandIn,
   startKubernetesStandIn,
 } from '@internal/stand-ins';
+import {
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  answers,
+  portInUse,
+  waitFor,
+  stopTree,
+} from '@internal/test-harness';
 
 /**
  * Brings the portal up with the README's start command on its embedded

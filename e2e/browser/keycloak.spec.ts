@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { ISSUER_ACCOUNTS, IssuerUsername } from '../support/oidcIssuer';
+import { ISSUER_ACCOUNTS, IssuerUsername } from '@internal/stand-ins';
 
 /**
  * Keycloak sign-in through the sign-in page. globalSetup points

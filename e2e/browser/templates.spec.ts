@@ -2,7 +2,7 @@ import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot, scratchDir } from '../support/paths';
+import { repoRoot, scratchDir } from '@internal/test-harness';
 
 /** The local GitOps repository ./scripts/start serves (seeded from gitops/). */
 const GITOPS_REPO = 'http://127.0.0.1:7011/gitops.git';

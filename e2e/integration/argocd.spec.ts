@@ -3,6 +3,10 @@ import {
   ARGOCD_STAND_IN_APPLICATIONS,
   ArgoCdStandIn,
   startArgoCdStandIn,
+  OidcIssuer,
+  keycloakProviderConfig,
+  keycloakRedirectUri,
+  startOidcIssuer,
 } from '@internal/stand-ins';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,16 +17,13 @@ import {
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
-import {
-  OidcIssuer,
-  keycloakProviderConfig,
-  keycloakRedirectUri,
-  startOidcIssuer,
-} from '../support/oidcIssuer';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+} from '@internal/test-harness';
 import { popupSignIn } from '../support/oidcSignIn';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort, waitFor } from '../support/ports';
 
 /**
  * The argocd backend plugin on the real backend: people of every role sign

@@ -8,10 +8,15 @@ import {
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort, waitFor, answers } from '../support/ports';
-import { PostgresCluster, startPostgres } from '../support/postgres';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+  answers,
+  PostgresCluster,
+  startPostgres,
+} from '@internal/test-harness';
 
 const appConfig = path.join(repoRoot, 'app-config.yaml');
 const productionConfig = path.join(repoRoot, 'app-config.production.yaml');

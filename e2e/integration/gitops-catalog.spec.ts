@@ -17,9 +17,12 @@ import {
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort, waitFor } from '../support/ports';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+} from '@internal/test-harness';
 
 /**
  * The GitOps repository as a catalog source, end to end: the real backend
@@ -460,9 +463,10 @@ test('Keycloak alone decides membership: onboarding a team, or groups, users and
     'apiVersion: backstage.io/v1alpha1',
     'kind: Group',
     'metadata:',
-    '  name: platform-team',
+    '  name: platform-team-shadow',
     'spec:',
     '  type: team',
+    '  parent: platform-team',
     '  children: []',
     '  members: [bob, mallory]',
     '',
@@ -471,7 +475,8 @@ test('Keycloak alone decides membership: onboarding a team, or groups, users and
     'apiVersion: backstage.io/v1alpha1',
     'kind: User',
     'metadata:',
-    '  name: mallory',
+    // Someone Keycloak does not have yet: the first User of a name wins.
+    '  name: eve',
     'spec:',
     '  memberOf: [platform-team]',
     '',
@@ -493,13 +498,21 @@ test('Keycloak alone decides membership: onboarding a team, or groups, users and
       'services/team-payments/sneaky/catalog-info.yaml': componentWithMemberOf,
     }),
   );
-  // The onboarded team's namespaces and the harmless part arrive...
+  // The onboarded team's namespaces and the harmless part arrive.
   await until('resource:default/team-search-prod', 'onboarded', e => !!e);
   const sneaky = await until('component:default/sneaky', 'added', e => !!e);
   expect(sneaky.relations).not.toContainEqual(
     expect.objectContaining({ type: 'memberOf' }),
   );
-  // ...and the refused files are named in the log.
+  // A Keycloak sync later, every membership is as Keycloak has it.
+  const synced = keycloak.requests.length;
+  await waitFor(
+    'another Keycloak sync',
+    async () => keycloak.requests.length > synced + 3,
+    { attempts: 60, intervalMs: 500 },
+  );
+  expect(await org()).toEqual(before);
+  // The refused files are named in the log.
   await waitFor(
     'the refusals in the log',
     async () =>
@@ -511,15 +524,6 @@ test('Keycloak alone decides membership: onboarding a team, or groups, users and
     { attempts: 20, intervalMs: 500 },
   );
   expect(backend.output()).toContain('kind Group is refused');
-
-  // A Keycloak sync later, every membership is as Keycloak has it.
-  const synced = keycloak.requests.length;
-  await waitFor(
-    'another Keycloak sync',
-    async () => keycloak.requests.length > synced + 3,
-    { attempts: 60, intervalMs: 500 },
-  );
-  expect(await org()).toEqual(before);
 });
 
 test('a restart on the same mirror fetches only what is new, and keeps the last good entity of a broken file', async () => {

@@ -6,22 +6,25 @@ import {
   seedRepository,
   startGitHttpServer,
 } from '@internal/dev-git-server';
-import { ForgeRepository } from '@internal/stand-ins';
+import {
+  ForgeRepository,
+  keycloakProviderConfig,
+  keycloakRedirectUri,
+  OidcIssuer,
+  startOidcIssuer,
+} from '@internal/stand-ins';
 import {
   BackendProcess,
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
-import {
-  keycloakProviderConfig,
-  keycloakRedirectUri,
-  OidcIssuer,
-  startOidcIssuer,
-} from '../support/oidcIssuer';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+} from '@internal/test-harness';
 import { signInPeople } from '../support/people';
-import { freePort, waitFor } from '../support/ports';
 import { runTask, TaskOutcome } from '../support/tasks';
 
 /**

@@ -8,7 +8,14 @@ import {
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+  PostgresCluster,
+  startPostgres,
+} from '@internal/test-harness';
 import {
   IssuerUsername,
   KEYCLOAK_PROVIDER_ID,
@@ -16,11 +23,8 @@ import {
   keycloakProviderConfig,
   keycloakRedirectUri,
   startOidcIssuer,
-} from '../support/oidcIssuer';
+} from '@internal/stand-ins';
 import { popupSignIn } from '../support/oidcSignIn';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort, waitFor } from '../support/ports';
-import { PostgresCluster, startPostgres } from '../support/postgres';
 
 /**
  * Keycloak sign-in end to end: the real backend (with the portal's

@@ -3,6 +3,10 @@ import {
   KUBERNETES_SECRET_CANARIES,
   StandIn,
   startKubernetesStandIn,
+  OidcIssuer,
+  keycloakProviderConfig,
+  keycloakRedirectUri,
+  startOidcIssuer,
 } from '@internal/stand-ins';
 import path from 'node:path';
 import {
@@ -11,16 +15,13 @@ import {
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
-import {
-  OidcIssuer,
-  keycloakProviderConfig,
-  keycloakRedirectUri,
-  startOidcIssuer,
-} from '../support/oidcIssuer';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+} from '@internal/test-harness';
 import { popupSignIn } from '../support/oidcSignIn';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort, waitFor } from '../support/ports';
 
 /**
  * Secret contents never leave the backend through the Kubernetes plugin

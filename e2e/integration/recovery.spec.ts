@@ -7,10 +7,14 @@ import {
   spawnBackend,
   SpawnedBackend,
   waitUntilReady,
-} from '../support/backend';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort, waitFor } from '../support/ports';
-import { PostgresCluster, startPostgres } from '../support/postgres';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+  PostgresCluster,
+  startPostgres,
+} from '@internal/test-harness';
 
 /**
  * A scaffolder task whose backend is killed mid-step (SIGKILL, as an OOM

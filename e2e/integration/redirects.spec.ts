@@ -12,15 +12,18 @@ import {
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+  waitFor,
+} from '@internal/test-harness';
 import {
   adminGuestToken,
   registerLocation,
   syncTechDocs,
   waitForEntity,
 } from '../support/locations';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort, waitFor } from '../support/ports';
 
 /**
  * Redirects from an integration host on the real backend. The Git host is

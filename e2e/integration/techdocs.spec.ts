@@ -8,15 +8,17 @@ import {
   listenConfig,
   spawnBackend,
   waitUntilReady,
-} from '../support/backend';
+  repoRoot,
+  scratchDir,
+  writeConfig,
+  freePort,
+} from '@internal/test-harness';
 import {
   adminGuestToken,
   registerLocation,
   syncTechDocs,
   waitForEntity,
 } from '../support/locations';
-import { repoRoot, scratchDir, writeConfig } from '../support/paths';
-import { freePort } from '../support/ports';
 
 /**
  * TechDocs of hostile sources on the real backend. A template author

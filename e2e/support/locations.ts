@@ -1,4 +1,4 @@
-import { waitFor } from './ports';
+import { waitFor } from '@internal/test-harness';
 
 /**
  * A guest token that carries the guest's platform-team membership: one

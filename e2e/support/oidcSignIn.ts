@@ -3,7 +3,7 @@ import {
   ISSUER_ACCOUNTS,
   IssuerUsername,
   KEYCLOAK_PROVIDER_ID,
-} from './oidcIssuer';
+} from '@internal/stand-ins';
 
 /** What the backend's Keycloak frame handler posts back to the app window. */
 export interface AuthorizationResponse {

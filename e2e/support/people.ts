@@ -1,5 +1,5 @@
 import { Browser, expect } from '@playwright/test';
-import { IssuerUsername } from './oidcIssuer';
+import { IssuerUsername } from '@internal/stand-ins';
 import { popupSignIn } from './oidcSignIn';
 
 /**

@@ -1,4 +1,4 @@
-import { waitFor } from './ports';
+import { waitFor } from '@internal/test-harness';
 
 /** How a scaffolder task ended, with the messages of its log. */
 export interface TaskOutcome {

@@ -146,13 +146,16 @@ CloudNativePG database is divided between plugins.
 {{- $db := dict "pluginDivisionMode" "schema" "ensureExists" false "ensureSchemaExists" true "connection" (dict "database" .Values.postgresql.cnpg.database) }}
 {{- $_ := set $chart "backend" (dict "database" $db) }}
 {{- end }}
+{{- if include "developer-portal.backendTLS" . }}
+{{- $chart = mustMergeOverwrite $chart (include "developer-portal.httpsAppConfig" . | fromYaml) }}
+{{- end }}
 {{- toYaml (mustMergeOverwrite $chart (deepCopy .Values.backstage.appConfig)) }}
 {{- end }}
 
 {{/*
 Environment variables the chart derives, as a dict NAME -> EnvVar source:
-the database connection, the public URLs, the templates location and the
-ServiceAccount token.
+the database connection, the public URLs, the templates location, the
+ServiceAccount token, the metrics port, and with backend HTTPS the CA bundle.
 */}}
 {{- define "developer-portal.derivedEnv" -}}
 {{- $env := dict }}
@@ -186,25 +189,40 @@ ServiceAccount token.
 {{- if and .Values.serviceAccount.create .Values.rbac.tokenSecret.create }}
 {{- $_ := set $env "K8S_SA_TOKEN" (dict "valueFrom" (dict "secretKeyRef" (dict "name" (include "developer-portal.tokenSecretName" .) "key" "token"))) }}
 {{- end }}
+{{- if .Values.metrics.enabled }}
+{{- $_ := set $env "OTEL_EXPORTER_PROMETHEUS_PORT" (dict "value" (toString .Values.metrics.port)) }}
+{{- end }}
+{{- if include "developer-portal.backendTLS" . }}
+{{- $_ := set $env "NODE_EXTRA_CA_CERTS" (dict "value" (include "developer-portal.caBundle" .)) }}
+{{- end }}
 {{- toYaml $env }}
 {{- end }}
 
 {{/*
 The container's env list: derived variables first, then backstage.env, then
-backstage.secretEnv, each sorted by name. A variable set in backstage.env or
-backstage.secretEnv replaces the derived one of the same name.
+backstage.secretEnv, each sorted by name, then backstage.extraEnv as written.
+A variable set in backstage.env, backstage.secretEnv or backstage.extraEnv
+replaces the derived one of the same name, except NODE_EXTRA_CA_CERTS with
+backend HTTPS: the chart folds backstage.env's file into its CA bundle.
 */}}
 {{- define "developer-portal.env" -}}
 {{- $derived := include "developer-portal.derivedEnv" . | fromYaml }}
 {{- $plain := .Values.backstage.env | default dict }}
+{{- if include "developer-portal.backendTLS" . }}
+{{- $plain = omit $plain "NODE_EXTRA_CA_CERTS" }}
+{{- end }}
 {{- $secret := .Values.backstage.secretEnv | default dict }}
+{{- $extra := dict }}
+{{- range .Values.backstage.extraEnv }}
+{{- $_ := set $extra .name . }}
+{{- end }}
 {{- range $name := keys $plain | sortAlpha }}
 {{- if hasKey $secret $name }}
 {{- fail (printf "backstage.env and backstage.secretEnv both set %s; set it in one of them" $name) }}
 {{- end }}
 {{- end }}
 {{- range $name := keys $derived | sortAlpha }}
-{{- if not (or (hasKey $plain $name) (hasKey $secret $name)) }}
+{{- if not (or (hasKey $plain $name) (hasKey $secret $name) (hasKey $extra $name)) }}
 - name: {{ $name }}
   {{- toYaml (get $derived $name) | nindent 2 }}
 {{- end }}
@@ -227,10 +245,16 @@ backstage.secretEnv replaces the derived one of the same name.
       optional: true
       {{- end }}
 {{- end }}
+{{- with .Values.backstage.extraEnv }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/* Checks across values that the schema cannot express. Rendered by the Deployment. */}}
 {{- define "developer-portal.validate" -}}
+{{- include "developer-portal.validateHttps" . }}
+{{- include "developer-portal.validateExtensions" . }}
+{{- include "developer-portal.validateMonitoring" . }}
 {{- if and .Values.route.enabled .Values.ingress.enabled }}
 {{- fail "route.enabled and ingress.enabled are mutually exclusive: an OpenShift Route or a Kubernetes Ingress, not both" }}
 {{- end }}
@@ -251,6 +275,16 @@ backstage.secretEnv replaces the derived one of the same name.
 {{- if ge (int $pdb.minAvailable) $replicas }}
 {{- fail (printf "podDisruptionBudget.minAvailable (%d) must be lower than the number of replicas (%d), or no node could ever be drained" (int $pdb.minAvailable) $replicas) }}
 {{- end }}
+{{- end }}
+{{- if and $pdb.enabled (ne (toString $pdb.maxUnavailable) "") (eq (trimSuffix "%" (toString $pdb.maxUnavailable)) "0") }}
+{{- fail "podDisruptionBudget.maxUnavailable 0 lets no pod be evicted, so no node could ever be drained" }}
+{{- end }}
+{{- if and $pdb.enabled (eq (toString $pdb.maxUnavailable) "") (eq (toString $pdb.minAvailable) "100%") }}
+{{- fail "podDisruptionBudget.minAvailable 100% lets no pod be evicted, so no node could ever be drained" }}
+{{- end }}
+{{- $rolling := .Values.updateStrategy.rollingUpdate }}
+{{- if and (eq .Values.updateStrategy.type "RollingUpdate") (eq (trimSuffix "%" (toString $rolling.maxSurge)) "0") (eq (trimSuffix "%" (toString $rolling.maxUnavailable)) "0") }}
+{{- fail "updateStrategy.rollingUpdate.maxSurge and maxUnavailable are both 0: a rollout could never replace a pod" }}
 {{- end }}
 {{- if eq .Values.postgresql.mode "external" }}
 {{- if and .Values.postgresql.external.userKey (not .Values.postgresql.external.existingSecret) }}

@@ -1,6 +1,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import {
   guardedUrlReaderServiceFactory,
+  portalTelemetry,
   startBackend,
   startupAndHealth,
 } from '@internal/portal-backend-runtime';
@@ -12,6 +13,9 @@ backend.add(startupAndHealth);
 // URL reading (catalog locations, TechDocs sources) follows no redirect to
 // internal addresses.
 backend.add(guardedUrlReaderServiceFactory);
+// metrics of every plugin's database pool and of broken catalog entities
+// (docs/metrics.md; the SDK is loaded by src/instrumentation.js)
+backend.add(portalTelemetry);
 backend.add(import('@backstage/plugin-app-backend'));
 
 // auth

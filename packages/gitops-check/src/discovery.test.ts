@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import {
   discoverApplications,
   matchesPattern,
@@ -113,11 +113,13 @@ describe('discovery of what the templates render', () => {
 
       // The catalog's Argo CD view names an Application that is generated
       // (for services, the prod one).
+      // (A catalog-info.yaml may hold several entities.)
       const appNames = [...files]
         .filter(([file]) => file.endsWith('catalog-info.yaml'))
-        .map(
-          ([, content]) =>
-            parse(content).metadata.annotations?.['argocd/app-name'],
+        .flatMap(([, content]) =>
+          parseAllDocuments(content).map(
+            doc => doc.toJS()?.metadata?.annotations?.['argocd/app-name'],
+          ),
         )
         .filter(Boolean);
       for (const name of appNames) {

@@ -146,7 +146,7 @@ describe('checkSharedParameters', () => {
       sharedFile,
       fs
         .readFileSync(sharedFile, 'utf8')
-        .replace('maxLength: 40', 'maxLength: 41'),
+        .replace('maxLength: 44', 'maxLength: 45'),
     );
     expect(check()).toHaveLength(1);
   });

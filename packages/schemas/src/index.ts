@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export { ROUTE_SCHEMA } from './routeSchema';
+export { PROMETHEUS_RULE_SCHEMA } from './prometheusRuleSchema';
+export { SERVICE_MONITOR_SCHEMA } from './serviceMonitorSchema';

@@ -1,6 +1,7 @@
 /**
  * Development and test only: loopback stand-ins that answer in the shapes of
- * the APIs the portal talks to but that cannot run on a test machine.
+ * the APIs the portal talks to but that cannot run on a test machine,
+ * among them a Keycloak realm (its OIDC issuer and its admin API).
  *
  * @packageDocumentation
  */
@@ -30,3 +31,20 @@ export type {
 } from './keycloakAdmin';
 export { startCanaryServer, startGiteaStandIn } from './gitea';
 export type { CanaryServer, GiteaStandIn } from './gitea';
+export {
+  KEYCLOAK_PROVIDER_ID,
+  keycloakProviderConfig,
+  keycloakRedirectUri,
+  startOidcIssuer,
+} from './oidcIssuer';
+export type { OidcIssuer, OidcIssuerOptions } from './oidcIssuer';
+export { ISSUER_ACCOUNTS, keycloakOrgUsers } from './oidcAccounts';
+export type { IssuerAccount, IssuerUsername } from './oidcAccounts';
+export { recordMetrics, recordSpans } from './metricsRecorder';
+export type {
+  MetricsRecorder,
+  RecordedPoint,
+  SpanRecorder,
+} from './metricsRecorder';
+export { startOtlpReceiver } from './otlpReceiver';
+export type { OtlpReceiver, ReceivedSpan } from './otlpReceiver';

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ArgoCdApplication } from './applicationShape';
 import { ArgoCdInstanceConfig } from './config';
 import { ArgoCdUnavailableError } from './errors';
+import { ArgoCdRequestMetrics } from './requestMetrics';
 
 /** What Argo CD's revision metadata endpoint answers. */
 export interface RevisionMetadata {
@@ -27,15 +28,18 @@ export class ArgoCdClient {
   readonly #instance: ArgoCdInstanceConfig;
   readonly #timeoutMs: number;
   readonly #logger: LoggerService;
+  readonly #metrics?: ArgoCdRequestMetrics;
 
   constructor(
     instance: ArgoCdInstanceConfig,
     timeoutMs: number,
     logger: LoggerService,
+    metrics?: ArgoCdRequestMetrics,
   ) {
     this.#instance = instance;
     this.#timeoutMs = timeoutMs;
     this.#logger = logger;
+    this.#metrics = metrics;
   }
 
   get name(): string {
@@ -86,9 +90,14 @@ export class ArgoCdClient {
     )) as RevisionMetadata | undefined;
   }
 
-  async #get(
+  #get(path: string, options: { absentOk?: boolean } = {}): Promise<unknown> {
+    const request = () => this.#request(path, options);
+    return this.#metrics ? this.#metrics.observe(request) : request();
+  }
+
+  async #request(
     path: string,
-    options: { absentOk?: boolean } = {},
+    options: { absentOk?: boolean },
   ): Promise<unknown> {
     const { name, url, token } = this.#instance;
     let status: number;

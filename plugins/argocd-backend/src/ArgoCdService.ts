@@ -19,6 +19,7 @@ import {
   RevisionMetadata,
 } from './ArgoCdClient';
 import { ArgoCdSettings } from './config';
+import { ArgoCdRequestMetrics } from './requestMetrics';
 import { TtlCache } from './TtlCache';
 
 /** Where an application lives, as Roadie's `find` routes answer. */
@@ -40,12 +41,14 @@ export class ArgoCdService {
   static fromSettings(
     settings: ArgoCdSettings,
     logger: LoggerService,
+    metrics?: ArgoCdRequestMetrics,
   ): ArgoCdService | undefined {
     if (settings.instances.length === 0) {
       return undefined;
     }
     const clients = settings.instances.map(
-      instance => new ArgoCdClient(instance, settings.requestTimeoutMs, logger),
+      instance =>
+        new ArgoCdClient(instance, settings.requestTimeoutMs, logger, metrics),
     );
     return new ArgoCdService(clients, settings.statusCacheTtlMs);
   }

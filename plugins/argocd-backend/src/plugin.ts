@@ -2,11 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { argocdPermissions } from '@internal/plugin-argocd-common';
 import { AccessResolver } from './access';
 import { ArgoCdService } from './ArgoCdService';
 import { readArgoCdSettings } from './config';
+import { ArgoCdRequestMetrics } from './requestMetrics';
 import { createRouter } from './router';
 
 /**
@@ -28,10 +30,15 @@ export const argocdPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const settings = readArgoCdSettings(deps.config);
-        const argocd = ArgoCdService.fromSettings(settings, deps.logger);
+        const argocd = ArgoCdService.fromSettings(
+          settings,
+          deps.logger,
+          new ArgoCdRequestMetrics(deps.metrics),
+        );
         if (!argocd) {
           deps.logger.info(
             'Argo CD is not configured (argocd.appLocatorMethods); its routes answer 503',

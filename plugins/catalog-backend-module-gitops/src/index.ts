@@ -24,6 +24,7 @@ export default createBackendFeatureLoader({
 
 export { catalogModuleGitops, eventsModuleGitopsWebhook };
 export { GitopsEntityProvider } from './provider/GitopsEntityProvider';
+export { GitopsProviderTelemetry } from './provider/providerTelemetry';
 export type {
   GitopsEntityProviderOptions,
   GitopsProviderRun,

@@ -2,12 +2,17 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import {
+  metricsServiceRef,
+  tracingServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gitopsServiceRef } from '@internal/plugin-gitops-node';
 import { readProviderSchedule } from './config';
 import { GitopsCatalogErrorProcessor } from './processor/GitopsCatalogErrorProcessor';
 import { GitopsEntityProvider } from './provider/GitopsEntityProvider';
+import { GitopsProviderTelemetry } from './provider/providerTelemetry';
 import { followPushes } from './webhook/followPushes';
 
 /**
@@ -28,8 +33,19 @@ export const catalogModuleGitops = createBackendModule({
         gitops: gitopsServiceRef,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        metrics: metricsServiceRef,
+        tracing: tracingServiceRef,
       },
-      async init({ catalog, config, events, gitops, logger, scheduler }) {
+      async init({
+        catalog,
+        config,
+        events,
+        gitops,
+        logger,
+        scheduler,
+        metrics,
+        tracing,
+      }) {
         catalog.addProcessor(new GitopsCatalogErrorProcessor());
         const settings = gitops.config;
         if (!settings) {
@@ -45,6 +61,7 @@ export const catalogModuleGitops = createBackendModule({
           taskRunner: scheduler.createScheduledTaskRunner(
             readProviderSchedule(config),
           ),
+          telemetry: new GitopsProviderTelemetry(metrics, tracing),
         });
         catalog.addEntityProvider(provider);
         await followPushes({

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { gitopsServiceRef } from '@internal/plugin-gitops-node';
@@ -20,6 +21,7 @@ import {
 import { createRecordRoute } from './service/recordRoute';
 import { createRouter } from './service/router';
 import { ChangeRequestStore } from './store/ChangeRequestStore';
+import { ChangeRequestMetrics } from './telemetry/changeRequestMetrics';
 
 /**
  * The portal's GitOps backend: records the change requests golden paths
@@ -47,6 +49,7 @@ export const gitopsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         gitops: gitopsServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const knex = await deps.database.getClient();
@@ -59,6 +62,7 @@ export const gitopsPlugin = createBackendPlugin({
           });
         }
         const store = new ChangeRequestStore(knex);
+        const changeRequestMetrics = new ChangeRequestMetrics(deps.metrics);
         deps.permissionsRegistry.addResourceType({
           resourceRef: changeRequestResourceRef,
           permissions: PERMISSIONS,
@@ -85,6 +89,8 @@ export const gitopsPlugin = createBackendPlugin({
               httpAuth: deps.httpAuth,
               store,
               appBaseUrl: deps.config.getString('app.baseUrl'),
+              onRecorded: (_id, record, created) =>
+                changeRequestMetrics.recorded(record, created),
             }),
           }),
         );
@@ -102,6 +108,8 @@ export const gitopsPlugin = createBackendPlugin({
           deployments: new ArgoCdDeployments(deps),
           logger: deps.logger,
           deployWatchMs: settings.deployWatchMs,
+          onTransition: (request, event) =>
+            changeRequestMetrics.transition(request, event),
         });
         await deps.scheduler.scheduleTask({
           id: 'change-request-poll',

@@ -12,6 +12,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { asksForSecrets, checkCustomResources } from './customResources';
 import { kubernetesSecretsReadPermission } from './permissions';
+import { KubernetesRequestMetrics } from './requestMetrics';
 import { containsSecretLike, redactObjectsResponse } from './secretObjects';
 
 /**
@@ -24,15 +25,15 @@ export class SecretGuardObjectsProvider implements KubernetesObjectsProvider {
   constructor(
     private readonly provider: KubernetesObjectsProvider,
     private readonly permissions: PermissionsService,
+    private readonly metrics?: KubernetesRequestMetrics,
   ) {}
 
   async getKubernetesObjectsByEntity(
     request: KubernetesObjectsByEntity,
     options: { credentials: BackstageCredentials },
   ): Promise<ObjectsByEntityResponse> {
-    const response = await this.provider.getKubernetesObjectsByEntity(
-      request,
-      options,
+    const response = await this.read(() =>
+      this.provider.getKubernetesObjectsByEntity(request, options),
     );
     return this.redact(response, options.credentials);
   }
@@ -50,11 +51,20 @@ export class SecretGuardObjectsProvider implements KubernetesObjectsProvider {
         `Querying Kubernetes Secrets requires the ${kubernetesSecretsReadPermission.name} permission`,
       );
     }
-    const response = await this.provider.getCustomResourcesByEntity(
-      { ...request, customResources },
-      options,
+    const response = await this.read(() =>
+      this.provider.getCustomResourcesByEntity(
+        { ...request, customResources },
+        options,
+      ),
     );
     return this.redact(response, options.credentials);
+  }
+
+  /** A read from the clusters, timed when there are metrics. */
+  private read(
+    fetch: () => Promise<ObjectsByEntityResponse>,
+  ): Promise<ObjectsByEntityResponse> {
+    return this.metrics ? this.metrics.observe(fetch) : fetch();
   }
 
   private async redact(

@@ -2,12 +2,14 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import {
   kubernetesObjectsProviderExtensionPoint,
   kubernetesRouterExtensionPoint,
 } from '@backstage/plugin-kubernetes-node';
 import { kubernetesSecretsReadPermission } from './permissions';
 import { guardProxy } from './proxyGuard';
+import { KubernetesRequestMetrics } from './requestMetrics';
 import { SecretGuardObjectsProvider } from './SecretGuardObjectsProvider';
 
 /**
@@ -27,17 +29,23 @@ export const kubernetesModuleSecretGuard = createBackendModule({
         routers: kubernetesRouterExtensionPoint,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        metrics: metricsServiceRef,
       },
       async init({
         objectsProviders,
         routers,
         permissions,
         permissionsRegistry,
+        metrics,
       }) {
         permissionsRegistry.addPermissions([kubernetesSecretsReadPermission]);
         objectsProviders.addObjectsProvider(
           async ({ getDefault }) =>
-            new SecretGuardObjectsProvider(await getDefault(), permissions),
+            new SecretGuardObjectsProvider(
+              await getDefault(),
+              permissions,
+              new KubernetesRequestMetrics(metrics),
+            ),
         );
         routers.addRouter(({ getDefault }) => guardProxy(getDefault()));
       },

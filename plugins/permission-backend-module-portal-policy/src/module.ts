@@ -4,11 +4,16 @@ import {
 } from '@backstage/backend-plugin-api';
 import { KeycloakOwnershipClient } from '@internal/auth-backend-module-keycloak-provider';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  metricsServiceRef,
+  tracingServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { createExplainRouter } from './explainRouter';
 import { portalPolicyExplainPermission } from './permissions';
 import { loadPolicyFile } from './policyFile';
 import { PolicyFileReloader, readReloadInterval } from './policyReloader';
 import { PortalPolicy } from './portalPolicy';
+import { PolicyTelemetry } from './policyTelemetry';
 import { createStatusRouter } from './statusRouter';
 
 /**
@@ -37,6 +42,8 @@ export const permissionModulePortalPolicy = createBackendModule({
         auth: coreServices.auth,
         lifecycle: coreServices.lifecycle,
         policy: policyExtensionPoint,
+        metrics: metricsServiceRef,
+        tracing: tracingServiceRef,
       },
       async init(deps) {
         const intervalMs = readReloadInterval(deps.config);
@@ -47,6 +54,7 @@ export const permissionModulePortalPolicy = createBackendModule({
           bindings,
           auditor: deps.auditor,
           userInfo: deps.userInfo,
+          telemetry: new PolicyTelemetry(deps.metrics, deps.tracing),
         });
         deps.policy.setPolicy(portalPolicy);
         const reloader = new PolicyFileReloader({

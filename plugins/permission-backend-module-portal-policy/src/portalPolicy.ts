@@ -15,6 +15,7 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { RoleBinding } from './policyFile';
+import { DecisionRecorder, PolicyTelemetry } from './policyTelemetry';
 import { Grant, ROLES, RoleGrants, RoleName } from './roles';
 
 /** The binding that decided, for audit events and explanations. */
@@ -38,6 +39,8 @@ export interface PortalPolicyOptions {
   userInfo: UserInfoService;
   /** Replaces the portal's roles; meant for tests of the role union. */
   roles?: RoleGrants;
+  /** Metrics and a span per decision; none without it. */
+  telemetry?: PolicyTelemetry;
 }
 
 const deny = (reason: string): Evaluation => ({
@@ -63,11 +66,13 @@ export class PortalPolicy implements PermissionPolicy {
   readonly #knownPermissions: ReadonlySet<string>;
   readonly #auditor: AuditorService;
   readonly #userInfo: UserInfoService;
+  readonly #telemetry?: PolicyTelemetry;
 
   constructor(options: PortalPolicyOptions) {
     this.#roles = options.roles ?? ROLES;
     this.#auditor = options.auditor;
     this.#userInfo = options.userInfo;
+    this.#telemetry = options.telemetry;
     this.#knownPermissions = new Set(
       [...this.#roles.values()].flatMap(grants => [...grants.keys()]),
     );
@@ -82,6 +87,19 @@ export class PortalPolicy implements PermissionPolicy {
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (!this.#telemetry) return this.#decide(request, user);
+    return this.#telemetry.decide(
+      request.permission.name,
+      user?.credentials,
+      recorder => this.#decide(request, user, recorder),
+    );
+  }
+
+  async #decide(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+    recorder?: DecisionRecorder,
   ): Promise<PolicyDecision> {
     const started = performance.now();
     const { permission } = request;
@@ -101,6 +119,7 @@ export class PortalPolicy implements PermissionPolicy {
       );
     }
     const evaluationMs = performance.now() - started;
+    recorder?.record(evaluation, evaluationMs);
 
     const event = await this.#auditor.createEvent({
       eventId: 'policy-decision',

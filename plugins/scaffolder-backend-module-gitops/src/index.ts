@@ -5,7 +5,10 @@
  *
  * @packageDocumentation
  */
-export { scaffolderModuleGitops as default } from './module';
+export {
+  scaffolderModuleGitops as default,
+  createGitopsActions,
+} from './module';
 export { createGitopsRepoFetchAction } from './actions/fetch';
 export { createGitopsManifestsValidateAction } from './actions/validate';
 export { createGitopsKustomizeSetImageAction } from './actions/setImage';

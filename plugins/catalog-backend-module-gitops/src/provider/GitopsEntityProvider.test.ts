@@ -22,7 +22,10 @@ import {
   TestGitopsRepository,
 } from '../__testUtils__/gitopsRepository';
 import { GITOPS_CATALOG_ERROR_ANNOTATION } from '../mapping/annotations';
-import { GitopsEntityProvider } from './GitopsEntityProvider';
+import {
+  GitopsEntityProvider,
+  GitopsProviderRun,
+} from './GitopsEntityProvider';
 
 const PAYMENTS_API = 'services/team-payments/payments-api/catalog-info.yaml';
 
@@ -45,8 +48,11 @@ async function connectProvider(config: GitopsConfig) {
     repository: () => service.repository(),
     logger,
   });
+  const refresh = jest.spyOn(provider, 'refresh');
   await provider.connect(connection);
-  return { provider, mutations, logger, connection };
+  // The run connect starts, to catch up at start-up.
+  const first: Promise<GitopsProviderRun> = refresh.mock.results[0].value;
+  return { provider, mutations, logger, connection, first };
 }
 
 const refs = (entities: Array<{ entity: Entity }>) =>
@@ -73,9 +79,10 @@ describe('GitopsEntityProvider', () => {
   afterEach(() => repo.stop());
 
   it('reads everything once, then only what changed, and nothing when the branch did not move', async () => {
-    const { provider, mutations } = await connectProvider(repo.config());
-    const first = await provider.refresh();
-    expect(first).toMatchObject({ kind: 'full', added: 5, errors: 0 });
+    const { provider, mutations, first } = await connectProvider(
+      repo.config(),
+    );
+    expect(await first).toMatchObject({ kind: 'full', added: 5, errors: 0 });
     expect(mutations[0].type).toBe('full');
     expect(
       refs(mutations[0].type === 'full' ? mutations[0].entities : []),
@@ -155,6 +162,7 @@ describe('GitopsEntityProvider', () => {
       repo.config(),
     );
     const { commit: good } = await provider.refresh();
+    expect(mutations).toHaveLength(1);
     await repo.push({ files: { [PAYMENTS_API]: 'kind: [Component\n' } });
     expect(await provider.refresh()).toMatchObject({ errors: 1, added: 1 });
     const [{ entity }] = lastDelta(mutations).added;
@@ -264,7 +272,7 @@ spec:
   it('after a restart on the same mirror, fetches only what is new and finds the last good version in history', async () => {
     const config = repo.config();
     const before = await connectProvider(config);
-    await before.provider.refresh();
+    await before.first;
     const packs = await fs.readdir(
       path.join(config.mirrorDirectory, 'objects', 'pack'),
     );
@@ -272,7 +280,7 @@ spec:
 
     const requestsBefore = repo.server.requests.length;
     const after = await connectProvider(config);
-    const run = await after.provider.refresh();
+    const run = await after.first;
     expect(run).toMatchObject({ kind: 'full', errors: 1, added: 5 });
     // The pack of the first clone is still there; only the new commit came.
     expect(

@@ -21,6 +21,7 @@ import {
   scanFolders,
 } from './gitReads';
 import { FolderUpdates, KeptState } from './keptState';
+import { GitopsProviderTelemetry } from './providerTelemetry';
 
 /**
  * What one run did: `none` when the base branch had not moved, `full` for
@@ -53,6 +54,8 @@ export interface GitopsEntityProviderOptions {
   logger: LoggerService;
   /** Runs the provider on a schedule once connected; none in tests. */
   taskRunner?: SchedulerServiceTaskRunner;
+  /** Metrics and a span per run; none without it. */
+  telemetry?: GitopsProviderTelemetry;
 }
 
 /**
@@ -70,7 +73,11 @@ export class GitopsEntityProvider implements EntityProvider {
 
   readonly #options: GitopsEntityProviderOptions;
   readonly #state = new KeptState();
-  readonly #runs = new CoalescedRuns(() => this.#run());
+  readonly #runs = new CoalescedRuns(() =>
+    this.#options.telemetry
+      ? this.#options.telemetry.observe(() => this.#run())
+      : this.#run(),
+  );
   readonly #view: CatalogView;
   #connection?: EntityProviderConnection;
   /** The last commit applied to the catalog. */
@@ -95,14 +102,20 @@ export class GitopsEntityProvider implements EntityProvider {
     this.#connection = connection;
     await this.#options.taskRunner?.run({
       id: `${this.getProviderName()}:refresh`,
-      fn: async () => {
-        await this.refresh().catch(error =>
-          this.#options.logger.warn(
-            `GitOps catalog: run failed, the catalog keeps what it had: ${error}`,
-          ),
-        );
-      },
+      fn: () => this.#refreshAndLog(),
     });
+    // Catch up at start-up: the schedule is shared by all replicas and kept
+    // across restarts, so its next run may be a whole period away, and a
+    // push made while the portal was down was announced to nobody.
+    void this.#refreshAndLog();
+  }
+
+  async #refreshAndLog(): Promise<void> {
+    await this.refresh().catch(error =>
+      this.#options.logger.warn(
+        `GitOps catalog: run failed, the catalog keeps what it had: ${error}`,
+      ),
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { CustomErrorBase } from '@backstage/errors';
+import { traceGitCommand } from './gitSpan';
 
 /**
  * Basic-auth credentials for Git over HTTP(S).
@@ -109,34 +110,36 @@ export function runGit(
   const env = gitEnvironment(options);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const command = args.find(arg => !arg.startsWith('-')) ?? args[0];
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      {
-        cwd: options.cwd,
-        env,
-        maxBuffer: 256 * 1024 * 1024,
-        timeout: timeoutMs,
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          const detail = error.killed
-            ? `no answer within ${Math.round(timeoutMs / 1000)} s`
-            : redact(String(stderr || error.message).trim(), options.auth);
-          reject(
-            new GitCommandError(
-              `git ${command} failed: ${detail}`,
-              redact(String(stderr), options.auth),
-              typeof error.code === 'number' ? error.code : null,
-            ),
-          );
-          return;
-        }
-        resolve({ stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
+  const run = () =>
+    new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        'git',
+        args,
+        {
+          cwd: options.cwd,
+          env,
+          maxBuffer: 256 * 1024 * 1024,
+          timeout: timeoutMs,
+        },
+        (error, stdout, stderr) => {
+          if (error) {
+            const detail = error.killed
+              ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+              : redact(String(stderr || error.message).trim(), options.auth);
+            reject(
+              new GitCommandError(
+                `git ${command} failed: ${detail}`,
+                redact(String(stderr), options.auth),
+                typeof error.code === 'number' ? error.code : null,
+              ),
+            );
+            return;
+          }
+          resolve({ stdout: String(stdout), stderr: String(stderr) });
+        },
+      );
+    });
+  return traceGitCommand(command, run);
 }
 
 /**

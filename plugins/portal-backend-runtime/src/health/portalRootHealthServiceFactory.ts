@@ -5,6 +5,8 @@ import {
   RootLifecycleService,
 } from '@backstage/backend-plugin-api';
 import { startupChecksServiceRef } from '../startup/startupChecksService';
+import { observeReadiness } from '../telemetry/readinessGauge';
+import { runtimeMeter } from '../telemetry/runtimeMeter';
 import {
   DatabaseReadiness,
   databaseReadinessServiceRef,
@@ -66,6 +68,8 @@ export const portalRootHealthServiceFactory = createServiceFactory({
     startupChecks: startupChecksServiceRef,
   },
   async factory({ lifecycle, database }) {
-    return new PortalRootHealthService(lifecycle, database);
+    const health = new PortalRootHealthService(lifecycle, database);
+    observeReadiness(runtimeMeter(), () => health.getReadiness());
+    return health;
   },
 });

@@ -13,8 +13,9 @@ export const examples: TemplateExample[] = [
           name: 'Fetch the GitOps repository',
           input: {
             targetPath: 'gitops',
+            team: 'group:default/team-payments',
             mustExist: ['teams/team-payments'],
-            mustNotExist: ['services/team-payments/payments-api'],
+            mustNotExist: ['services/team-payments/ledger'],
           },
         },
       ],

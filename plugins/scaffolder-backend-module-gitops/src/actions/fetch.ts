@@ -10,6 +10,7 @@ import {
 } from '@internal/plugin-gitops-node';
 import { examples } from './fetch.examples';
 import { GitopsActionOptions } from './options';
+import { teamNameOf } from './teamPaths';
 
 /** What a top-level folder of the GitOps layout holds, for messages. */
 const LAYOUT_NOUNS: Record<string, string> = {
@@ -121,14 +122,29 @@ export function createGitopsRepoFetchAction(options: GitopsActionOptions) {
             .describe(
               'More repository-relative folders to check out, for the template to read or write',
             ),
+        team: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The team the template works for, as a group ref (the team picker's value); its name is output as `team` for the later steps",
+            ),
       },
       output: {
         baseCommit: z =>
           z.string().describe('The commit of the base branch that was fetched'),
+        team: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The name of the team of the `team` input (group:default/team-payments gives team-payments)',
+            ),
       },
     },
     async handler(ctx) {
       const repository = options.gitops.repository();
+      const team = ctx.input.team ? teamNameOf(ctx.input.team) : undefined;
       const targetPath = ctx.input.targetPath ?? 'gitops';
       const normalize = (list: string[] | undefined, field: string) =>
         (list ?? []).map(p => normalizeRepoPath(p, field));
@@ -177,6 +193,7 @@ export function createGitopsRepoFetchAction(options: GitopsActionOptions) {
         }`,
       );
       ctx.output('baseCommit', base);
+      if (team) ctx.output('team', team);
     },
   });
 }

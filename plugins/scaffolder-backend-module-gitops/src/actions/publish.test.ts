@@ -45,6 +45,10 @@ describe('gitops:repo:fetch and gitops:change:publish against a loopback git ser
         /\.git$/,
         '',
       )}/compare/main...portal/deploy-service/payments/api`,
+      forgeUrl: `${remote.repoUrl.replace(
+        /\.git$/,
+        '',
+      )}/compare/main...portal/deploy-service/payments/api`,
       paths: [
         'services/payments/api/base/deployment.yaml',
         'services/payments/api/base/kustomization.yaml',

@@ -4,18 +4,13 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { resolveWorkspacePath } from '@internal/plugin-gitops-node';
-import { IMAGE_TAG } from '@internal/plugin-gitops-node';
+import {
+  IMAGE_NAME,
+  IMAGE_NAME_MAX_LENGTH,
+  IMAGE_TAG,
+  KUSTOMIZATION_FILES,
+} from '@internal/plugin-gitops-common';
 import { examples } from './setImage.examples';
-
-/** An image name as kustomize matches it: `[registry[:port]/]path`. */
-const IMAGE_NAME =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-
-const KUSTOMIZATION_FILES = [
-  'kustomization.yaml',
-  'kustomization.yml',
-  'Kustomization',
-];
 
 /**
  * Creates the `gitops:kustomize:set-image` action: sets `newTag` of an
@@ -62,7 +57,7 @@ export function createGitopsKustomizeSetImageAction() {
           `newTag "${newTag}" is not a valid image tag (letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters)`,
         );
       }
-      if (!IMAGE_NAME.test(image) || image.length > 255) {
+      if (!IMAGE_NAME.test(image) || image.length > IMAGE_NAME_MAX_LENGTH) {
         throw new InputError(`image "${image}" is not a valid image name`);
       }
       const dir = resolveWorkspacePath(ctx.workspacePath, ctx.input.path);

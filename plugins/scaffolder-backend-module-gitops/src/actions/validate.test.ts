@@ -36,6 +36,10 @@ const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: payments-dev
 resources: [../../base]
+images:
+  - name: api
+    newName: quay.io/acme/api
+    newTag: 1.0.0
 `;
 
 describe('gitops:manifests:validate', () => {
@@ -106,18 +110,23 @@ roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster
       .catch(e => e);
     expect(error.name).toBe('InputError');
     expect(error.message.split('\n')).toEqual([
-      '4 problems in the manifests of gitops:',
+      '5 problems in the manifests of gitops:',
       '- services/payments/api/base/deployment.yaml [document 0] Deployment/api: platform-namespace: metadata.namespace "kube-system" belongs to the platform',
       '- services/payments/api/base/deployment.yaml [document 1] ClusterRoleBinding/sneaky: cluster-scoped: ClusterRoleBinding is cluster-scoped; only team onboarding may write cluster-scoped objects',
       '- services/payments/api/overlays/dev/kustomization.yaml [document 0] Kustomization: kustomization: resources: remote reference "https://example.com/evil.yaml" is not allowed; copy the manifests into the repository',
       '- services/payments/existing/base/kustomization.yaml [document 0] Kustomization: platform-namespace: namespace "openshift-config" belongs to the platform',
+      '- services/payments/api/base/deployment.yaml [document 0] Deployment/api: image-registry: container "api" image "api" names no registry, and no overlay builds this file to map it to an allowed image (allowed: quay.io/acme)',
     ]);
   });
 
   it('validates every YAML file of a folder that is not a working copy', async () => {
     const workspace = await remote.workspace();
     await writeTree(path.join(workspace, 'out'), {
-      'a/deployment.yaml': DEPLOYMENT,
+      // Applied as it is, so it names an allowed registry itself.
+      'a/deployment.yaml': DEPLOYMENT.replace(
+        'image: api',
+        'image: quay.io/acme/api',
+      ),
       'b/c/config.yml': `apiVersion: v1
 kind: ConfigMap
 metadata:

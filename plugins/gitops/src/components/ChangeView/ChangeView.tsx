@@ -2,7 +2,6 @@ import {
   Content,
   Link,
   Progress,
-  ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
 import {
@@ -16,6 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { gitopsApiRef } from '../../api';
 import { changeRouteRef, rootRouteRef } from '../../routes';
+import { LoadError } from '../common/LoadError';
 import { ChangeMetadata } from './ChangeMetadata';
 import { FileDiff } from './FileDiff';
 
@@ -26,8 +26,7 @@ function Files(props: { id: string }) {
     [api, props.id],
   );
   if (loading) return <Progress />;
-  if (error)
-    return <ResponseErrorPanel title="No diff to show" error={error} />;
+  if (error) return <LoadError error={error} />;
   if (!value || value.length === 0) {
     return <Typography>The change request changes no file.</Typography>;
   }
@@ -65,7 +64,7 @@ export function ChangeView() {
       />
     );
   } else if (error || !value) {
-    body = <ResponseErrorPanel error={error ?? new Error('No answer')} />;
+    body = <LoadError error={error ?? new Error('No answer')} />;
   } else {
     body = (
       <>

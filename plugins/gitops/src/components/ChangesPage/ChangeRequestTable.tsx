@@ -14,6 +14,7 @@ const columns: TableColumn<ChangeRequest>[] = [
     title: 'Title',
     field: 'title',
     highlight: true,
+    width: '22%',
     render: request => <ChangeRequestLink request={request} />,
   },
   {
@@ -50,6 +51,7 @@ const columns: TableColumn<ChangeRequest>[] = [
   {
     title: 'Folders',
     field: 'folders',
+    width: '22%',
     render: ({ folders, paths }) => (
       <FolderList folders={folders} paths={paths} />
     ),
@@ -58,7 +60,7 @@ const columns: TableColumn<ChangeRequest>[] = [
     title: 'At the forge',
     field: 'forgeUrl',
     render: request => (
-      <ForgeLink url={request.forgeUrl} fallback={request.branch}>
+      <ForgeLink url={request.forgeUrl} fallback="–">
         {forgeLabel(request)}
       </ForgeLink>
     ),

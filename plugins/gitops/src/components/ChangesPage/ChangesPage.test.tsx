@@ -7,6 +7,7 @@ import {
   fakeGitopsApi,
   LOADED,
   mountedRoutes,
+  responseError,
 } from '../../__testUtils__/fixtures';
 import { ChangesPage } from './ChangesPage';
 
@@ -157,12 +158,12 @@ describe('ChangesPage', () => {
     const merged = (
       await screen.findByText(deploy.title, undefined, LOADED)
     ).closest('tr')!;
-    expect(within(merged).getByText(deploy.branch).closest('a')).toBeNull();
+    expect(within(merged).getByText('–')).toBeInTheDocument();
     expect(within(merged).queryByText('#42')).toBeNull();
     expect(document.querySelector('a[href*="javascript"]')).toBeNull();
   });
 
-  it('shows the branch as text when gitops.forgeWebPages is false', async () => {
+  it('links no forge page when gitops.forgeWebPages is false', async () => {
     const api = fakeGitopsApi({
       listChangeRequests: jest.fn(async () => ({
         items: [promote],
@@ -173,7 +174,28 @@ describe('ChangesPage', () => {
     const row = (
       await screen.findByText(promote.title, undefined, LOADED)
     ).closest('tr')!;
-    expect(within(row).getByText(promote.branch).closest('a')).toBeNull();
+    expect(within(row).queryByText(promote.branch)).toBeNull();
+    expect(within(row).getByText('–')).toBeInTheDocument();
+  });
+
+  it('tells a user without access that the policy refuses, in its words', async () => {
+    const api = fakeGitopsApi({
+      listChangeRequests: jest.fn(async () => {
+        throw await responseError(
+          403,
+          'NotAllowedError',
+          'You may not read change requests (gitops.change-request.read)',
+        );
+      }),
+    });
+    renderPage({ api });
+    expect(
+      await screen.findByText(
+        'You may not read change requests (gitops.change-request.read)',
+        undefined,
+        LOADED,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says what went wrong when the list cannot be read', async () => {

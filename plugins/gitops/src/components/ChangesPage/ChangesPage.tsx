@@ -1,4 +1,4 @@
-import { Content, ResponseErrorPanel } from '@backstage/core-components';
+import { Content } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -11,6 +11,7 @@ import TextField from '@material-ui/core/TextField';
 import { ChangeRequestState } from '@internal/plugin-gitops-common';
 import useAsync from 'react-use/esm/useAsync';
 import { ChangeRequestScope, gitopsApiRef } from '../../api';
+import { LoadError } from '../common/LoadError';
 import { ChangeRequestTable } from './ChangeRequestTable';
 import { PAGE_SIZES, useListParams } from './useListParams';
 
@@ -91,7 +92,7 @@ export function ChangesPage() {
         </TextField>
       </Box>
       {error ? (
-        <ResponseErrorPanel error={error} />
+        <LoadError error={error} />
       ) : (
         <>
           <ChangeRequestTable

@@ -17,6 +17,7 @@ import {
   fakeGitopsApi,
   LOADED,
   mountedRoutes,
+  responseError,
 } from '../../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
@@ -200,6 +201,33 @@ describe('EntityGitopsCard', () => {
       await screen.findByRole('table', {
         name: 'Argo CD status by environment',
       }),
+    ).toBeInTheDocument();
+  });
+
+  it('tells a viewer the policy refuses the change requests, and shows Argo CD', async () => {
+    renderCard({
+      gitops: fakeGitopsApi({
+        getEntitySummary: jest.fn(async () => {
+          throw await responseError(
+            403,
+            'NotAllowedError',
+            'You may not read change requests (gitops.change-request.read)',
+          );
+        }),
+      }),
+      status: { kind: 'forbidden', message: 'refused' },
+    });
+    expect(
+      await screen.findByText(
+        'You may not read change requests (gitops.change-request.read)',
+        undefined,
+        LOADED,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'You may not read the Argo CD status of this entity',
+      ),
     ).toBeInTheDocument();
   });
 

@@ -1,9 +1,4 @@
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -17,6 +12,7 @@ import { rootRouteRef } from '../../routes';
 import { ArgoCdStatusTable } from '../common/ArgoCdStatusView';
 import { ChangeRequestList } from '../common/ChangeRequestList';
 import { ForgeLink } from '../common/ForgeLink';
+import { LoadError } from '../common/LoadError';
 
 function Section(props: { title: string; children: ReactNode }) {
   return (
@@ -86,7 +82,7 @@ export function EntityGitopsCard() {
   if (summary.loading) {
     body = <Progress />;
   } else if (summary.error) {
-    body = <ResponseErrorPanel error={summary.error} />;
+    body = <LoadError error={summary.error} compact />;
   } else if (!summary.value) {
     body = <Typography>Not in the GitOps repository.</Typography>;
   } else {

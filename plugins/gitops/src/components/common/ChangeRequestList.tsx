@@ -21,7 +21,7 @@ export function ChangeRequestList(props: {
     );
   }
   return (
-    <List dense disablePadding>
+    <List disablePadding>
       {props.requests.map(request => (
         <ListItem key={request.id} disableGutters>
           <ListItemText
@@ -29,7 +29,11 @@ export function ChangeRequestList(props: {
             secondary={
               <>
                 <StateChip state={request.state} />{' '}
-                <ChecksStatus checks={request.checks} /> ·{' '}
+                {request.checks && (
+                  <>
+                    checks <ChecksStatus checks={request.checks} /> ·{' '}
+                  </>
+                )}
                 <Age time={request.closedAt ?? request.updatedAt} />
               </>
             }

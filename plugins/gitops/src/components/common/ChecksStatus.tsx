@@ -18,7 +18,7 @@ export function ChecksStatus(props: { checks?: ChangeRequestChecks }) {
     default:
       return (
         <Typography variant="body2" color="textSecondary" component="span">
-          none
+          not reported
         </Typography>
       );
   }

@@ -1,4 +1,4 @@
-import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Link, Progress } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { DEFAULT_NAMESPACE, Entity } from '@backstage/catalog-model';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
@@ -7,6 +7,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { LoadError } from '../common/LoadError';
 import { templateRouteRef } from '../../routes';
 
 const title = (t: Entity) => t.metadata.title ?? t.metadata.name;
@@ -29,12 +30,12 @@ export function GoldenPaths() {
     return items.sort((a, b) => title(a).localeCompare(title(b)));
   }, [catalogApi]);
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <LoadError error={error} compact />;
   if (!value || value.length === 0) {
     return <Typography variant="body2">No golden path for you yet.</Typography>;
   }
   return (
-    <List dense disablePadding>
+    <List disablePadding>
       {value.map(template => {
         const namespace = template.metadata.namespace ?? DEFAULT_NAMESPACE;
         const name = template.metadata.name;

@@ -1,6 +1,7 @@
-import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Link, Progress } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
+import { LoadError } from '../common/LoadError';
 import { gitopsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { ChangeRequestList } from '../common/ChangeRequestList';
@@ -17,7 +18,7 @@ export function MyOpenChanges() {
     [api],
   );
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <LoadError error={error} compact />;
   return (
     <>
       <ChangeRequestList

@@ -1,4 +1,4 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -7,6 +7,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { LoadError } from '../common/LoadError';
 import { ArgoCdStatusSummary } from '../common/ArgoCdStatusView';
 
 /** One Argo CD status request per service shown, so the list is bounded. */
@@ -38,7 +39,7 @@ export function TeamServices() {
     return { groups, services: items, total: totalItems };
   }, [identityApi, catalogApi]);
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <LoadError error={error} compact />;
   if (!value || value.groups.length === 0) {
     return <Typography variant="body2">You are in no team yet.</Typography>;
   }
@@ -51,7 +52,7 @@ export function TeamServices() {
   }
   return (
     <>
-      <List dense disablePadding>
+      <List disablePadding>
         {value.services.map(service => {
           const ref = stringifyEntityRef(service);
           return (

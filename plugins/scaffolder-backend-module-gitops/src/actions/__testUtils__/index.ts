@@ -160,6 +160,7 @@ export function actionOptions(
       repoUrl: remote.repoUrl,
       provider: 'git',
       mirrorDirectory: path.join(remote.dir, `mirror-${mirrors}`),
+      allowedImageRegistries: ['quay.io/acme'],
       ...gitops,
     },
     integrations,

@@ -1,10 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { KeycloakAdminStandIn } from '@internal/stand-ins';
 import { BackendProcess } from './backend';
-import { IssuerAccount } from './oidcIssuer';
 import { repoRoot } from './paths';
 
 /** Where `scripts/build-bundle.sh all` builds; kept between runs, reused when the sources are unchanged. */
@@ -154,175 +152,6 @@ export function configVariables(file: string): string[] {
   return [...names].sort();
 }
 
-export interface KeycloakAdminStandIn {
-  /** As `KEYCLOAK_BASE_URL`. */
-  baseUrl: string;
-  realm: string;
-  clientId: string;
-  clientSecret: string;
-  /** Paths of the admin API calls, in order. */
-  requests: string[];
-  close(): Promise<void>;
-}
-
-interface StandInGroup {
-  id: string;
-  name: string;
-  path: string;
-  parentId?: string;
-  subGroupCount: number;
-}
-
-/**
- * Keycloak's admin REST API for one realm, as much of it as the catalog's
- * Keycloak org provider reads (Keycloak 26 shapes): a client-credentials
- * token endpoint, users, groups with their children and members, and the
- * server version. The users are the issuer's accounts, so whoever signs in
- * through the loopback issuer has a User entity, as in production.
- */
-export async function startKeycloakAdminStandIn(options: {
-  accounts: IssuerAccount[];
-  /** Group paths, parents before children. */
-  groups: string[];
-  realm?: string;
-}): Promise<KeycloakAdminStandIn> {
-  const realm = options.realm ?? 'portal';
-  const clientId = 'developer-portal-org-reader';
-  const clientSecret = 'org-reader-secret';
-  const token = 'stand-in-admin-token';
-  const groups: StandInGroup[] = options.groups.map((groupPath, i) => ({
-    id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
-    name: groupPath.split('/').pop()!,
-    path: groupPath,
-    subGroupCount: 0,
-  }));
-  for (const group of groups) {
-    const parentPath = group.path.slice(0, group.path.lastIndexOf('/'));
-    const parent = groups.find(g => g.path === parentPath);
-    if (parent) {
-      group.parentId = parent.id;
-      parent.subGroupCount++;
-    }
-  }
-  const users = options.accounts.map(a => ({
-    id: a.sub,
-    username: a.username,
-    email: a.email,
-    emailVerified: a.emailVerified,
-    firstName: a.name.split(' ')[0],
-    lastName: a.name.split(' ').slice(1).join(' ') || undefined,
-    enabled: true,
-  }));
-  const members = (group: StandInGroup) =>
-    options.accounts
-      .filter(a => a.groups.includes(group.path))
-      .map(a => users.find(u => u.id === a.sub)!);
-  const page = <T>(items: T[], query: URLSearchParams) => {
-    const first = Number(query.get('first') ?? 0);
-    const max = Number(query.get('max') ?? 100);
-    return items.slice(first, first + max);
-  };
-
-  const requests: string[] = [];
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    requests.push(`${req.method} ${url.pathname}`);
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (
-      req.method === 'POST' &&
-      url.pathname === `/realms/${realm}/protocol/openid-connect/token`
-    ) {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const form = new URLSearchParams(body);
-      // Keycloak takes client credentials as HTTP Basic (what the admin
-      // client sends) or in the form.
-      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-      const [id, secret] = basic
-        ? Buffer.from(basic[1], 'base64')
-            .toString('utf8')
-            .split(':')
-            .map(decodeURIComponent)
-        : [form.get('client_id'), form.get('client_secret')];
-      const ok =
-        form.get('grant_type') === 'client_credentials' &&
-        id === clientId &&
-        secret === clientSecret;
-      send(
-        ok ? 200 : 401,
-        ok
-          ? { access_token: token, expires_in: 300, token_type: 'Bearer' }
-          : { error: 'unauthorized_client' },
-      );
-      return;
-    }
-    if (req.headers.authorization !== `Bearer ${token}`) {
-      send(401, { error: 'HTTP 401 Unauthorized' });
-      return;
-    }
-    if (url.pathname === '/admin/serverinfo') {
-      send(200, { systemInfo: { version: '26.0.7' } });
-      return;
-    }
-    const prefix = `/admin/realms/${realm}`;
-    // The admin client asks for collections with a trailing slash.
-    const rest = url.pathname.startsWith(prefix)
-      ? url.pathname.slice(prefix.length).replace(/\/+$/, '')
-      : undefined;
-    const topLevel = groups.filter(g => !g.parentId);
-    let match: RegExpExecArray | null;
-    if (rest === '/users/count') {
-      send(200, users.length);
-    } else if (rest === '/users') {
-      send(200, page(users, url.searchParams));
-    } else if (rest === '/groups/count') {
-      send(200, { count: topLevel.length });
-    } else if (rest === '/groups') {
-      send(200, page(topLevel, url.searchParams));
-    } else if ((match = /^\/groups\/([^/]+)(\/[a-z]+)?$/.exec(rest ?? ''))) {
-      const group = groups.find(g => g.id === match![1]);
-      if (!group) {
-        send(404, { error: 'Could not find group by id' });
-      } else if (match[2] === '/children') {
-        send(
-          200,
-          page(
-            groups.filter(g => g.parentId === group.id),
-            url.searchParams,
-          ),
-        );
-      } else if (match[2] === '/members') {
-        send(200, page(members(group), url.searchParams));
-      } else if (!match[2]) {
-        send(200, group);
-      } else {
-        send(404, { error: 'unknown resource' });
-      }
-    } else {
-      send(404, { error: 'unknown resource' });
-    }
-  });
-  await new Promise<void>(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    realm,
-    clientId,
-    clientSecret,
-    requests,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /** The loopback services a production bundle is pointed at. */
 export interface LoopbackServices {
   baseUrl: string;
@@ -338,7 +167,9 @@ export interface LoopbackServices {
 /**
  * What app-config.production.yaml reads from the environment, set the way
  * the Helm chart sets it, pointed at the loopback services; secrets are
- * `<label>-<name>`. The GitOps remote is a closed port: nothing here pushes.
+ * `<label>-<name>`. The GitOps remote is a closed port: nothing here pushes;
+ * so is the templates repository, unless the caller serves one
+ * (bundle.spec.ts does).
  */
 export function productionVariables(
   services: LoopbackServices,
@@ -377,6 +208,8 @@ export function productionVariables(
     GITOPS_GIT_HOST: '127.0.0.1:1',
     GITOPS_GIT_USERNAME: 'portal',
     GITOPS_GIT_PASSWORD: `${label}-gitops-password`,
+    TEMPLATES_LOCATION_URL:
+      'http://127.0.0.1:1/platform/developer-portal/src/branch/main/templates/catalog-info.yaml',
     GITOPS_WEBHOOK_SECRET: `${label}-gitops-webhook-secret`,
   };
 }

@@ -1,15 +1,10 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import type {
-  Account,
-  Adapter,
-  AdapterFactory,
-  AdapterPayload,
-  Configuration,
-  KoaContextWithOIDC,
-} from 'oidc-provider';
+import type { Account, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type Provider from 'oidc-provider';
+import { IssuerAccount, ISSUER_ACCOUNTS } from './oidcAccounts';
+import { memoryAdapter } from './oidcMemoryAdapter';
 
 /**
  * A real OpenID Connect issuer on 127.0.0.1, built with the `oidc-provider`
@@ -32,18 +27,6 @@ export interface OidcIssuer {
   close(): Promise<void>;
 }
 
-export interface IssuerAccount {
-  username: string;
-  password: string;
-  /** Keycloak user IDs are UUIDs. */
-  sub: string;
-  name: string;
-  email: string;
-  emailVerified: boolean;
-  /** Keycloak's group membership mapper sends full group paths. */
-  groups: string[];
-}
-
 /**
  * The portal's one name for its Keycloak sign-in: `auth.providers.keycloak`,
  * routes under `/api/auth/keycloak`. Written out here rather than imported,
@@ -59,88 +42,6 @@ export function keycloakRedirectUri(backendBaseUrl: string): string {
 
 const REALM_PATH = '/realms/portal';
 const LOGIN_PATH = `${REALM_PATH}/login-actions`;
-
-/** The realm's people. Passwords are fixtures for this loopback issuer only. */
-export const ISSUER_ACCOUNTS = {
-  /** In catalog/org.yaml (platform-team); Keycloak adds team-payments. */
-  alice: {
-    username: 'alice',
-    password: 'alice-password',
-    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a01',
-    name: 'Alice Keycloak',
-    email: 'alice@example.com',
-    emailVerified: true,
-    groups: ['/engineering/platform-team', '/team-payments', '/Not A Group'],
-  },
-  /**
-   * In catalog/org.yaml (team-search); Keycloak has since put her in
-   * platform-team too, which the catalog has not caught up with.
-   */
-  carol: {
-    username: 'carol',
-    password: 'carol-password',
-    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a06',
-    name: 'Carol Keycloak',
-    email: 'carol@example.com',
-    emailVerified: true,
-    groups: ['/engineering/team-search', '/engineering/platform-team'],
-  },
-  /** In catalog/org.yaml (team-payments). */
-  bob: {
-    username: 'bob',
-    password: 'bob-password',
-    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a02',
-    name: 'Bob Keycloak',
-    email: 'bob@example.com',
-    emailVerified: true,
-    groups: ['/team-payments'],
-  },
-  /** Not in the catalog; typed alice's address but never verified it. */
-  mallory: {
-    username: 'mallory',
-    password: 'mallory-password',
-    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a03',
-    name: 'Mallory',
-    email: 'alice@example.com',
-    emailVerified: false,
-    groups: ['/platform-team'],
-  },
-  /** A real colleague whom nobody has added to the catalog yet. */
-  dave: {
-    username: 'dave',
-    password: 'dave-password',
-    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a04',
-    name: 'Dave',
-    email: 'dave@example.com',
-    emailVerified: true,
-    groups: ['/engineering/team-search'],
-  },
-  /**
-   * Not in the catalog; in the engineering department without a team, so a
-   * viewer (with allowUsersWithoutCatalogEntity).
-   */
-  vera: {
-    username: 'vera',
-    password: 'vera-password',
-    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a07',
-    name: 'Vera',
-    email: 'vera@example.com',
-    emailVerified: true,
-    groups: ['/engineering'],
-  },
-  /** Not in the catalog and in no Keycloak group: no role in the portal. */
-  erin: {
-    username: 'erin',
-    password: 'erin-password',
-    sub: '5d0a7c9e-1c55-4e2a-9a51-3f0f1b2f7a05',
-    name: 'Erin',
-    email: 'erin@example.com',
-    emailVerified: true,
-    groups: [],
-  },
-} satisfies Record<string, IssuerAccount>;
-
-export type IssuerUsername = keyof typeof ISSUER_ACCOUNTS;
 
 const accounts: IssuerAccount[] = Object.values(ISSUER_ACCOUNTS);
 
@@ -171,70 +72,6 @@ function loginPage(action: string, error?: string): string {
     <input id="kc-login" type="submit" value="Sign In">
   </form>
 </body></html>`;
-}
-
-/**
- * In-memory storage for one issuer's sessions, codes and tokens. oidc-provider
- * has a built-in one but warns about it on every start.
- */
-function memoryAdapter(): AdapterFactory {
-  const store = new Map<
-    string,
-    { payload: AdapterPayload; expiresAt: number }
-  >();
-  const live = (key: string) => {
-    const entry = store.get(key);
-    if (entry && entry.expiresAt <= Date.now()) {
-      store.delete(key);
-      return undefined;
-    }
-    return entry?.payload;
-  };
-  return (model: string): Adapter => {
-    const key = (id: string) => `${model}:${id}`;
-    const findBy = (field: 'uid' | 'userCode', value: string) => {
-      for (const [k] of store) {
-        const payload = k.startsWith(`${model}:`) ? live(k) : undefined;
-        if (payload?.[field] === value) {
-          return payload;
-        }
-      }
-      return undefined;
-    };
-    return {
-      async upsert(id, payload, expiresIn) {
-        store.set(key(id), {
-          payload,
-          expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity,
-        });
-      },
-      async find(id) {
-        return live(key(id));
-      },
-      async findByUid(uid) {
-        return findBy('uid', uid);
-      },
-      async findByUserCode(userCode) {
-        return findBy('userCode', userCode);
-      },
-      async consume(id) {
-        const payload = live(key(id));
-        if (payload) {
-          payload.consumed = Math.floor(Date.now() / 1000);
-        }
-      },
-      async destroy(id) {
-        store.delete(key(id));
-      },
-      async revokeByGrantId(grantId) {
-        for (const [k, entry] of store) {
-          if (entry.payload.grantId === grantId) {
-            store.delete(k);
-          }
-        }
-      },
-    };
-  };
 }
 
 async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
@@ -312,7 +149,7 @@ export interface OidcIssuerOptions {
 export async function startOidcIssuer(
   options: OidcIssuerOptions,
 ): Promise<OidcIssuer> {
-  // oidc-provider is ESM-only; the e2e helpers are loaded as CommonJS.
+  // oidc-provider is ESM-only; the stand-ins are loaded as CommonJS.
   const { default: ProviderClass } = await import('oidc-provider');
   const clientId = options.clientId ?? 'developer-portal';
   const clientSecret =

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '../..');
+/** The root of the portal repository. */
+export const repoRoot = path.resolve(__dirname, '../../..');
 
 /** A fresh folder under the ignored `.scratch/` for one test run's files. */
 export function scratchDir(name: string): string {
