@@ -85,6 +85,10 @@ cmd_build() {
   mkdir -p "$stage/files/.yarn" "$stage/runtime"
   cp "$dist/bundle.tar.gz" "$dist/skeleton.tar.gz" "$stage/"
   cp -r .yarn/releases "$stage/files/.yarn/"
+  # The lockfile resolves patched dependencies (`patch:` entries) from these.
+  if [ -d .yarn/patches ]; then
+    cp -r .yarn/patches "$stage/files/.yarn/"
+  fi
   cp .yarnrc.yml backstage.json package.json yarn.lock "$stage/files/"
   cp -r "${RUNTIME_FILES[@]}" "$stage/runtime/"
   cp "$HERE/build-bundle.sh" "$stage/"

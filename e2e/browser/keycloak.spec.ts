@@ -65,6 +65,10 @@ async function unregisterItem(page: Page) {
 test('shows bob, a developer, only what his role allows', async ({ page }) => {
   await signInWithKeycloak(page, 'bob');
   await expect(
+    page.getByRole('link', { name: 'Catalog' }).first(),
+  ).toBeVisible();
+  await page.goto('/catalog');
+  await expect(
     page.getByRole('link', { name: 'portal-backend' }),
   ).toBeVisible();
   // portal-backend belongs to platform-team, not to bob's team-payments.

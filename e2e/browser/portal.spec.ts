@@ -12,6 +12,8 @@ async function signIn(page: Page) {
 
 test('signs in locally and lists the portal catalog', async ({ page }) => {
   await signIn(page);
+  // The home page is at /; the catalog has its own address.
+  await page.goto('/catalog');
   await expect(page.getByRole('link', { name: 'portal-app' })).toBeVisible();
   await expect(
     page.getByRole('link', { name: 'portal-backend' }),

@@ -11,7 +11,6 @@ import {
   createHttpServer,
   readHttpServerOptions,
 } from '@backstage/backend-defaults/rootHttpRouter';
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { freePort } from '@internal/test-harness';
 import {
   chartDir,
@@ -172,7 +171,7 @@ const logger = {
   child() {
     return logger;
   },
-} as unknown as LoggerService;
+} as unknown as Parameters<typeof createHttpServer>[2]['logger'];
 
 test('a reencrypt Route to the service-serving certificate (ci/extensions-values.yaml)', async () => {
   const objects = await render([
@@ -386,6 +385,11 @@ const REFUSED: { name: string; values: object; named: RegExp }[] = [
       },
     },
     named: /NODE_EXTRA_CA_CERTS/,
+  },
+  {
+    name: 'a backend certificate behind an edge Route',
+    values: { backstage: { https: { existingSecret: 'portal-tls' } } },
+    named: /termination reencrypt or passthrough only/,
   },
   {
     name: 'an unknown termination',

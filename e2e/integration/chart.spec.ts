@@ -183,7 +183,7 @@ const SCENARIOS: Record<string, Scenario> = {
     autoscaling: false,
     database: 'external',
     termination: 'reencrypt',
-    extraPorts: [{ name: 'otlp', containerPort: 4318, protocol: 'TCP' }],
+    extraPorts: [{ name: 'grpc', containerPort: 50051, protocol: 'TCP' }],
   },
 };
 

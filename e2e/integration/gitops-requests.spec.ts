@@ -257,6 +257,21 @@ test.describe.serial('change requests of golden paths', () => {
     );
   });
 
+  test("lets only platform admins at the plugins' scheduled tasks", async () => {
+    const tasks = 'gitops/.backstage/scheduler/v1/tasks';
+    for (const who of ['bob', 'dave', 'vera', 'erin'] as const) {
+      expect((await api(who, tasks)).status, who).toBe(403);
+      const trigger = await fetch(
+        `${backend.baseUrl}/api/${tasks}/change-request-poll/trigger`,
+        { method: 'POST', headers: { authorization: `Bearer ${tokens[who]}` } },
+      );
+      expect(trigger.status, who).toBe(403);
+    }
+    const admin = await api('alice', tasks);
+    expect(admin.status).toBe(200);
+    expect(admin.body).toContain('change-request-poll');
+  });
+
   test('refuses an image from a registry the platform does not allow', async () => {
     const log = failed(
       await runTask(backend.baseUrl, tokens.bob, 'deploy-service', {

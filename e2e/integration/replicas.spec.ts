@@ -199,10 +199,11 @@ test.beforeAll(async () => {
   });
   const template = path.join(dir, 'template.yaml');
   fs.writeFileSync(template, templateYaml);
-  // One after the other, as a rolling update brings pods up: the first runs
-  // every migration on the empty database (docs/deploying.md, several
-  // replicas, on why not both at once).
-  for (const name of ['replica-a', 'replica-b'] as const) {
+  // Both at once on the empty database, as a first install with two pods
+  // does: the start-up lock lets one run every migration while the other
+  // waits (docs/deploying.md, several replicas).
+  const names = ['replica-a', 'replica-b'] as const;
+  for (const name of names) {
     const port = await freePort();
     const config = writeConfig(
       dir,
@@ -210,8 +211,8 @@ test.beforeAll(async () => {
       replicaConfig(name, port, template),
     );
     replicas[name] = spawnBackend({ port, configFiles: [appConfig, config] });
-    await waitUntilReady(replicas[name]);
   }
+  await Promise.all(names.map(name => waitUntilReady(replicas[name])));
   installAudit();
 });
 
@@ -317,6 +318,7 @@ interface ScheduledRun {
 function scheduledRuns(database: string): Map<string, ScheduledRun[]> {
   const runs = new Map<string, ScheduledRun[]>();
   for (const row of auditOf(database)) {
+    if (row.event !== 'claim' && row.event !== 'release') continue;
     const taskRuns = runs.get(row.rowId) ?? [];
     runs.set(row.rowId, taskRuns);
     const last = taskRuns.at(-1);

@@ -336,7 +336,8 @@ test('a malformed change keeps the last good template and shows the error', asyn
 });
 
 test('refuses what a templates repository must not bring: people, other kinds, local files', async () => {
-  const hostile = [
+  // Existing Locations are changed, so their errors show on their pages.
+  const smuggled = [
     {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'User',
@@ -354,54 +355,47 @@ test('refuses what a templates repository must not bring: people, other kinds, l
       },
     },
   ];
-  const locations = [
-    {
-      name: 'golden-path-hostile',
-      spec: { target: './hostile/template.yaml' },
-    },
-    // A file of the backend's own machine instead of the repository.
-    {
-      name: 'golden-path-local',
-      spec: { type: 'file', target: '/etc/passwd' },
-    },
-  ];
   const listed = fs.readFileSync(
     path.join(templatesDir, 'catalog-info.yaml'),
     'utf8',
   );
-  await push('Hostile additions', {
-    'templates/catalog-info.yaml': [
-      listed,
-      ...locations.map(({ name, spec }) =>
-        JSON.stringify({
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Location',
-          metadata: { name },
-          spec,
-        }),
+  const target = './decommission-service/template.yaml';
+  expect(listed).toContain(`target: ${target}`);
+  await push('Hostile changes', {
+    'templates/deploy-service/template.yaml': [
+      fs.readFileSync(
+        path.join(templatesDir, 'deploy-service/template.yaml'),
+        'utf8',
       ),
+      ...smuggled.map(e => JSON.stringify(e)),
     ].join('\n---\n'),
-    'templates/hostile/template.yaml': hostile
-      .map(e => JSON.stringify(e))
-      .join('\n---\n'),
+    // A file of the backend's own machine instead of the repository.
+    'templates/catalog-info.yaml': listed.replace(
+      `target: ${target}`,
+      'type: file\n  target: /etc/passwd',
+    ),
   });
 
-  const refusedKinds = await entity(
+  const people = await entity(
     'location',
-    'golden-path-hostile',
+    'golden-path-deploy-service',
     e => errorsOf(e).length > 0,
   );
-  expect(errorsOf(refusedKinds).join('\n')).toContain(
+  expect(errorsOf(people).join('\n')).toContain(
+    'user:default/mallory-from-templates at url:',
+  );
+  expect(errorsOf(people).join('\n')).toContain(
     'is not of an allowed kind for that location',
   );
-  const refusedFile = await entity(
+  const localFile = await entity(
     'location',
-    'golden-path-local',
+    'golden-path-decommission-service',
     e => errorsOf(e).length > 0,
   );
-  expect(errorsOf(refusedFile).join('\n')).toContain(
+  expect(errorsOf(localFile).join('\n')).toContain(
     'Registered locations must be of an allowed type',
   );
+
   for (const [kind, name] of [
     ['user', 'mallory-from-templates'],
     ['component', 'component-from-templates'],
@@ -417,4 +411,9 @@ test('refuses what a templates repository must not bring: people, other kinds, l
   });
   const passwd = fs.readFileSync('/etc/passwd', 'utf8').split('\n')[0];
   expect(await everything.text()).not.toContain(passwd);
+  // Both templates stay as they were.
+  expect((await entity('template', 'deploy-service')).metadata.title).toBe(
+    'Deploy a container service (v3)',
+  );
+  await entity('template', 'decommission-service');
 });

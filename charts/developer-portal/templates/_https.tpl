@@ -133,7 +133,11 @@ its own certificate's.
 {{- fail "route.tls.externalCertificateSecret does not apply to route.tls.termination passthrough: the pods present backstage.https's certificate" }}
 {{- end }}
 {{- end }}
-{{- if include "developer-portal.backendTLS" . }}
+{{- if not (include "developer-portal.backendTLS" .) }}
+{{- if or $https.existingSecret $tls.destinationCACertificate }}
+{{- fail "backstage.https.existingSecret and route.tls.destinationCACertificate apply to a Route with route.tls.termination reencrypt or passthrough only" }}
+{{- end }}
+{{- else }}
 {{- if and (eq $https.certificateSource "secret") (not $https.existingSecret) }}
 {{- fail "backstage.https.existingSecret is required for backstage.https.certificateSource secret" }}
 {{- end }}

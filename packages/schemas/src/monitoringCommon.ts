@@ -17,7 +17,10 @@ export const STRING_MAP = {
 };
 
 /** A Prometheus label name. */
-export const LABEL_NAME = { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' };
+export const LABEL_NAME = {
+  type: 'string',
+  pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$',
+};
 
 /** An object of the group with its apiVersion, kind and any metadata. */
 export function monitoringObject(kind: string, spec: object) {

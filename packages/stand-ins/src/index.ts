@@ -48,3 +48,5 @@ export type {
 } from './metricsRecorder';
 export { startOtlpReceiver } from './otlpReceiver';
 export type { OtlpReceiver, ReceivedSpan } from './otlpReceiver';
+export { startFaultProxy } from './faultProxy';
+export type { FaultMode, FaultProxy, FaultProxyOptions } from './faultProxy';

@@ -62,12 +62,14 @@ export function recordMetrics(options: { global?: boolean } = {}) {
       const metric = await find(name);
       if (!metric) return [];
       return metric.dataPoints.map(point => {
-        const value = point.value as
-          | number
-          | { count: number; sum?: number };
+        const value = point.value as number | { count: number; sum?: number };
         return typeof value === 'number'
           ? { attributes: point.attributes, value }
-          : { attributes: point.attributes, value: value.count, sum: value.sum };
+          : {
+              attributes: point.attributes,
+              value: value.count,
+              sum: value.sum,
+            };
       });
     },
     async descriptor(name) {

@@ -142,6 +142,11 @@ export interface OidcIssuerOptions {
   redirectUris: string[];
   /** Defaults to a free port. */
   port?: number;
+  /**
+   * The origin the portal and browsers reach it at, when a proxy stands in
+   * front of it (startFaultProxy); defaults to its own.
+   */
+  origin?: string;
   clientId?: string;
   clientSecret?: string;
 }
@@ -183,7 +188,7 @@ export async function startOidcIssuer(
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const issuer = `http://127.0.0.1:${port}${REALM_PATH}`;
+  const issuer = `${options.origin ?? `http://127.0.0.1:${port}`}${REALM_PATH}`;
 
   const { privateKey } = crypto.generateKeyPairSync('rsa', {
     modulusLength: 2048,

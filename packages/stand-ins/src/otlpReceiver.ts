@@ -28,14 +28,13 @@ export interface OtlpReceiver {
 
 type Field = { field: number; wire: number; value: Buffer | bigint };
 
-function varint(buf: Buffer, at: number): [bigint, number] {
+function varint(buf: Buffer, start: number): [bigint, number] {
   let result = 0n;
   let shift = 0n;
-  for (;;) {
+  for (let at = start; ; shift += 7n) {
     const byte = buf[at++];
     result |= BigInt(byte & 0x7f) << shift;
     if (!(byte & 0x80)) return [result, at];
-    shift += 7n;
   }
 }
 
@@ -176,7 +175,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     try {
       if (req.method === 'POST' && req.url === '/v1/traces') {
         spans.push(
-          ...(json ? fromJson(JSON.parse(body.toString())) : fromProtobuf(body)),
+          ...(json
+            ? fromJson(JSON.parse(body.toString()))
+            : fromProtobuf(body)),
         );
       }
       res.writeHead(200, { 'content-type': json ? 'application/json' : type });

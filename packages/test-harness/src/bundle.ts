@@ -82,9 +82,27 @@ export interface BundleOptions {
 }
 
 /**
- * Starts the bundle the way the image's CMD does: `node packages/backend`
- * from /app, as the image's user when the tests run as root. Only PATH comes
- * from the test's environment, so nothing the test runner sets leaks in.
+ * The node options of the image's CMD, those before `packages/backend`
+ * (the `--require` of the OpenTelemetry instrumentation file), read from the
+ * Dockerfile so that the tests start the bundle exactly as the image does.
+ */
+export function imageNodeOptions(): string[] {
+  const dockerfile = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+  const cmd = /^CMD\s+(\[.*\])\s*$/m.exec(dockerfile);
+  if (!cmd) throw new Error('The Dockerfile has no CMD in exec form');
+  const args: string[] = JSON.parse(cmd[1]);
+  const entry = args.indexOf('packages/backend');
+  if (args[0] !== 'node' || entry < 0) {
+    throw new Error(`The Dockerfile's CMD does not run node packages/backend`);
+  }
+  return args.slice(1, entry);
+}
+
+/**
+ * Starts the bundle the way the image's CMD does: `node [options]
+ * packages/backend` from /app, as the image's user when the tests run as
+ * root. Only PATH comes from the test's environment, so nothing the test
+ * runner sets leaks in.
  */
 export interface BundleProcess extends BackendProcess {
   pid: number;
@@ -96,6 +114,7 @@ export function spawnBundle(options: BundleOptions): BundleProcess {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...imageNodeOptions(),
       'packages/backend',
       ...options.configFiles.flatMap(file => ['--config', file]),
     ],
@@ -184,6 +203,10 @@ export function productionVariables(
     TMPDIR: services.writable.tmp,
     APP_CONFIG_techdocs_publisher_local_publishDirectory:
       services.writable.techdocs,
+    // The image serves metrics on 0.0.0.0:9464; a test that scrapes them
+    // (telemetry.spec.ts) opens them on loopback and a free port instead, so
+    // bundles started side by side do not compete for one port.
+    OTEL_METRICS_EXPORTER: 'none',
     APP_BASE_URL: baseUrl,
     BACKEND_BASE_URL: baseUrl,
     POSTGRES_HOST: postgres.host,

@@ -23,6 +23,7 @@ export {
   configVariables,
   IMAGE_GID,
   IMAGE_UID,
+  imageNodeOptions,
   productionVariables,
   spawnBundle,
   writableDirs,

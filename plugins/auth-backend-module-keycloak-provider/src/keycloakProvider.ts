@@ -6,6 +6,7 @@ import {
   createOAuthProviderFactory,
 } from '@backstage/plugin-auth-node';
 import { createKeycloakSignInResolver } from './keycloakSignInResolver';
+import { recoveringAuthenticator } from './recoveringAuthenticator';
 
 /**
  * The one name of the portal's Keycloak sign-in: the auth provider id, so
@@ -59,17 +60,21 @@ function withDeprecatedSettings(config: Config, rootConfig: Config): Config {
 }
 
 /**
- * The Keycloak provider: the standard OIDC authenticator with the portal's
- * own resolver. No signInResolverFactories: a `signIn.resolvers` entry in the
- * provider config is then rejected as unknown instead of silently replacing
- * the portal's rules.
+ * The Keycloak provider: the standard OIDC authenticator, recovering from a
+ * Keycloak outage without a restart, with the portal's own resolver. No
+ * signInResolverFactories: a `signIn.resolvers` entry in the provider config
+ * is then rejected as unknown instead of silently replacing the portal's
+ * rules.
  */
 export function keycloakProviderFactory(
   rootConfig: Config,
   resolverOptions: Parameters<typeof createKeycloakSignInResolver>[0],
 ): AuthProviderFactory {
   const factory = createOAuthProviderFactory({
-    authenticator: oidcAuthenticator,
+    authenticator: recoveringAuthenticator(
+      oidcAuthenticator,
+      resolverOptions.logger,
+    ),
     signInResolver: createKeycloakSignInResolver(resolverOptions),
   });
   return options =>

@@ -41,8 +41,12 @@ describe('KubernetesRequestMetrics', () => {
     const guard = new SecretGuardObjectsProvider(
       provider([
         { items: [] },
-        failed('request to https://api.c1:6443/api/v1/pods failed, reason: connect ETIMEDOUT'),
-        failed('request to https://api.c1:6443/api/v1/pods failed, reason: connect ECONNREFUSED'),
+        failed(
+          'request to https://api.c1:6443/api/v1/pods failed, reason: connect ETIMEDOUT',
+        ),
+        failed(
+          'request to https://api.c1:6443/api/v1/pods failed, reason: connect ECONNREFUSED',
+        ),
         new Error('cluster locator failed'),
       ]),
       mockServices.permissions.mock({

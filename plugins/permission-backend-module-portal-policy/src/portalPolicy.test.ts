@@ -52,6 +52,7 @@ import {
   gitopsChangeRequestReadPermission,
   gitopsPermissions,
 } from '@internal/plugin-gitops-common';
+import { portalSchedulerManagePermission } from '@internal/portal-backend-runtime';
 import { portalPolicyExplainPermission } from './permissions';
 import { RoleBinding } from './policyFile';
 import { PortalPolicy } from './portalPolicy';
@@ -214,6 +215,8 @@ const TABLE: Array<[Permission, Expected, Expected, Expected, Expected, Expected
   [argocdApplicationReadPermission,   D,       D,       OWNED,     OWNED,           A],
   // gitops (change requests of the user's teams for developers)
   [gitopsChangeRequestReadPermission, D,       D,       OWN_CHANGES, OWN_CHANGES,   A],
+  // scheduled tasks of every plugin
+  [portalSchedulerManagePermission,   D,       D,       D,         D,               A],
   // permission API
   [portalPolicyExplainPermission,     D,       D,       D,         D,               A],
   // never heard of, or a name that is also an Object.prototype member

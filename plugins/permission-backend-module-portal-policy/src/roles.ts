@@ -53,6 +53,7 @@ import {
   createChangeRequestConditionalDecision,
 } from '@internal/plugin-gitops-backend';
 import { gitopsChangeRequestReadPermission } from '@internal/plugin-gitops-common';
+import { portalSchedulerManagePermission } from '@internal/portal-backend-runtime';
 import { portalPolicyExplainPermission } from './permissions';
 
 /** The roles a binding in the policy file may name. */
@@ -306,6 +307,7 @@ const platformAdmin = [
   kubernetesSecretsReadPermission,
   argocdApplicationReadPermission,
   gitopsChangeRequestReadPermission,
+  portalSchedulerManagePermission,
   portalPolicyExplainPermission,
 ].map(permission => [permission, allow] as const);
 

@@ -5,5 +5,6 @@
  */
 export { startupAndHealth } from './startupAndHealth';
 export { startBackend } from './startup/startBackend';
+export { portalSchedulerManagePermission } from './scheduler/schedulerPermission';
 export { guardedUrlReaderServiceFactory } from './urlReading';
 export { portalTelemetry } from './telemetry/portalTelemetry';

@@ -15,15 +15,22 @@ describe('git command spans', () => {
       runGit(['cat-file', '-e', 'deadbeef:nothing'], { cwd: dir }),
     ).rejects.toThrow('git cat-file failed');
     await expect(
-      runGit(['ls-remote', 'http://someone:url-secret@127.0.0.1:1/gitops.git'], {
-        auth: { username: 'portal', password: 'header-secret' },
-        timeoutMs: 10_000,
-      }),
+      runGit(
+        ['ls-remote', 'http://someone:url-secret@127.0.0.1:1/gitops.git'],
+        {
+          auth: { username: 'portal', password: 'header-secret' },
+          timeoutMs: 10_000,
+        },
+      ),
     ).rejects.toThrow('git ls-remote failed');
 
     const ended = spans.spans();
     expect(
-      ended.map(s => [s.name, s.attributes['process.exit.code'], s.status.code]),
+      ended.map(s => [
+        s.name,
+        s.attributes['process.exit.code'],
+        s.status.code,
+      ]),
     ).toEqual([
       ['git init', 0, SpanStatusCode.UNSET],
       ['git cat-file', 128, SpanStatusCode.ERROR],

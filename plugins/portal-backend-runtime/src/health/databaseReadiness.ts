@@ -32,7 +32,10 @@ export class DatabaseReadiness {
   async check(): Promise<DatabaseCheck> {
     const database = this.#database;
     if (!database) {
-      const unwired = { ok: false as const, reason: 'no pool to ask (unwired)' };
+      const unwired = {
+        ok: false as const,
+        reason: 'no pool to ask (unwired)',
+      };
       this.#record(unwired);
       return unwired;
     }

@@ -7,7 +7,9 @@ import { CatalogProcessingErrors } from './catalogProcessingErrors';
 function sqlite(): DatabaseService {
   return DatabaseManager.fromConfig(
     new ConfigReader({
-      backend: { database: { client: 'better-sqlite3', connection: ':memory:' } },
+      backend: {
+        database: { client: 'better-sqlite3', connection: ':memory:' },
+      },
     }),
   ).forPlugin('catalog', {
     logger: mockServices.logger.mock(),
@@ -16,7 +18,7 @@ function sqlite(): DatabaseService {
 }
 
 describe('CatalogProcessingErrors', () => {
-  it("counts entities whose refresh state holds errors, as the catalog stores them", async () => {
+  it('counts entities whose refresh state holds errors, as the catalog stores them', async () => {
     const database = sqlite();
     const knex = await database.getClient();
     // The column of the catalog's own migration (refresh_state.errors).

@@ -11,7 +11,10 @@ import { observedDatabaseServiceFactory } from './databasePools';
 const recorder = recordMetrics({ global: true });
 
 /** A plugin that hands its database service to the test. */
-function pluginWithDatabase(pluginId: string, got: (db: DatabaseService) => void) {
+function pluginWithDatabase(
+  pluginId: string,
+  got: (db: DatabaseService) => void,
+) {
   return createBackendPlugin({
     pluginId,
     register(env) {

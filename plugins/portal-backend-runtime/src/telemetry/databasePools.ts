@@ -34,7 +34,10 @@ export class DatabasePools {
     );
     const pending = meter.createObservableGauge(
       'portal.database.pool.connections.pending',
-      { description: 'Requests waiting for a database connection, per plugin pool' },
+      {
+        description:
+          'Requests waiting for a database connection, per plugin pool',
+      },
     );
     const max = meter.createObservableGauge(
       'portal.database.pool.connections.max',
@@ -101,6 +104,9 @@ export const observedDatabaseServiceFactory = createServiceFactory({
   },
   async factory({ pluginMetadata, lifecycle, logger }, { manager, pools }) {
     const plugin = pluginMetadata.getId();
-    return pools.follow(plugin, manager.forPlugin(plugin, { lifecycle, logger }));
+    return pools.follow(
+      plugin,
+      manager.forPlugin(plugin, { lifecycle, logger }),
+    );
   },
 });

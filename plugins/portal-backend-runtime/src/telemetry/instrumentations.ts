@@ -19,8 +19,7 @@ const PROBE_PATH = /^\/\.backstage\/health\//;
 export function portalInstrumentations() {
   return [
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: request =>
-        PROBE_PATH.test(request.url ?? ''),
+      ignoreIncomingRequestHook: request => PROBE_PATH.test(request.url ?? ''),
       redactedQueryParams: [...REDACTED_QUERY_PARAMS],
       redactedQueryParamsServer: [...REDACTED_QUERY_PARAMS],
     }),

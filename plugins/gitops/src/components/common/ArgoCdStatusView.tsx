@@ -7,6 +7,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import type { ApplicationStatus } from '@internal/plugin-argocd-common';
 import useAsync from 'react-use/esm/useAsync';
 import { ArgoCdEntityStatus, argoCdStatusApiRef } from '../../api';
 import { Age } from './Age';
@@ -33,6 +34,33 @@ function statusNotice(status: ArgoCdEntityStatus): string | undefined {
         ? 'No Argo CD application for this entity'
         : undefined;
   }
+}
+
+function ApplicationRow(props: { label: string; app: ApplicationStatus }) {
+  const { label, app } = props;
+  return (
+    <TableRow>
+      <TableCell>
+        <Tooltip title={`${app.name} (${app.instance})`}>
+          <span>{label}</span>
+        </Tooltip>
+      </TableCell>
+      <TableCell>
+        <StatusText tone={syncTone(app.syncStatus)}>
+          {app.syncStatus}
+          {app.revision ? ` to ${app.revision.slice(0, 7)}` : ''}
+        </StatusText>
+      </TableCell>
+      <TableCell>
+        <StatusText tone={healthTone(app.healthStatus)}>
+          {app.healthStatus}
+        </StatusText>
+      </TableCell>
+      <TableCell>
+        {app.lastOperationAt ? <Age time={app.lastOperationAt} /> : '–'}
+      </TableCell>
+    </TableRow>
+  );
 }
 
 /** Sync and health per environment, as a table (the GitOps card). */
@@ -73,31 +101,11 @@ export function ArgoCdStatusTable(props: { entityRef: string }) {
                 </TableRow>,
               ]
             : row.applications.map(app => (
-                <TableRow key={`${app.instance}/${app.name}`}>
-                  <TableCell>
-                    <Tooltip title={`${app.name} (${app.instance})`}>
-                      <span>{row.label}</span>
-                    </Tooltip>
-                  </TableCell>
-                  <TableCell>
-                    <StatusText tone={syncTone(app.syncStatus)}>
-                      {app.syncStatus}
-                      {app.revision ? ` to ${app.revision.slice(0, 7)}` : ''}
-                    </StatusText>
-                  </TableCell>
-                  <TableCell>
-                    <StatusText tone={healthTone(app.healthStatus)}>
-                      {app.healthStatus}
-                    </StatusText>
-                  </TableCell>
-                  <TableCell>
-                    {app.lastOperationAt ? (
-                      <Age time={app.lastOperationAt} />
-                    ) : (
-                      '–'
-                    )}
-                  </TableCell>
-                </TableRow>
+                <ApplicationRow
+                  key={`${app.instance}/${app.name}`}
+                  label={row.label}
+                  app={app}
+                />
               )),
         )}
       </TableBody>
