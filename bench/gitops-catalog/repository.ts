@@ -1,20 +1,18 @@
-import { execFileSync, spawn } from 'node:child_process';
+import {
+  fastImport,
+  initBareRepository,
+  packRepository,
+} from '@internal/test-harness';
 
 /**
- * GitOps repositories of any size for the benchmark, written with
- * `git fast-import` (10,000 services in seconds): teams of 50 services
- * each, every service with its catalog-info.yaml, base and three overlays,
- * as deploy-service writes them.
+ * GitOps repositories of any size for the benchmark, written with the test
+ * harness's `git fast-import` (10,000 services in seconds): teams of 50
+ * services each, every service with its catalog-info.yaml, base and three
+ * overlays, as deploy-service writes them.
  */
 
 const SERVICES_PER_TEAM = 50;
 const ENVS = ['dev', 'test', 'prod'];
-/** Git without the user's or the system's settings. */
-const GIT_ENV = {
-  PATH: process.env.PATH,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
 
 export function teamOf(index: number): string {
   return `team-${String(Math.floor(index / SERVICES_PER_TEAM)).padStart(
@@ -74,59 +72,34 @@ function teamFiles(team: string): Record<string, string> {
   };
 }
 
-let clock = 1_700_000_000;
-
-/** One commit on main (on top of its tip, if any) with these changes. */
+/** One commit on top of main with these files. */
 export function commit(
   bare: string,
   files: Record<string, string>,
-  options: { remove?: string[]; parent?: boolean } = {},
 ): Promise<void> {
-  const parts: Buffer[] = [];
-  const text = (s: string) => parts.push(Buffer.from(s));
-  const message = 'Benchmark change';
-  text(`commit refs/heads/main\n`);
-  text(`committer Bench <bench@localhost> ${clock++} +0000\n`);
-  text(`data ${Buffer.byteLength(message)}\n${message}\n`);
-  if (options.parent) text('from refs/heads/main^0\n');
-  for (const path of options.remove ?? []) text(`D ${path}\n`);
-  for (const [path, content] of Object.entries(files)) {
-    const data = Buffer.from(content);
-    text(`M 100644 inline ${path}\ndata ${data.length}\n`);
-    parts.push(data);
-    text('\n');
-  }
-  text('done\n');
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'git',
-      [`--git-dir=${bare}`, 'fast-import', '--quiet', '--done'],
-      {
-        stdio: ['pipe', 'ignore', 'inherit'],
-        env: GIT_ENV,
-      },
-    );
-    child.on('error', reject);
-    child.on('close', code =>
-      code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)),
-    );
-    child.stdin.end(Buffer.concat(parts));
+  return fastImport(bare, {
+    files: Object.entries(files),
+    parent: true,
+    message: 'Benchmark change',
   });
 }
 
-/** A new bare repository holding `services` services and their teams. */
-export async function generate(bare: string, services: number): Promise<void> {
-  execFileSync(
-    'git',
-    ['init', '--bare', '--quiet', '--initial-branch=main', bare],
-    {
-      env: GIT_ENV,
-    },
-  );
-  const files: Record<string, string> = { 'README.md': '# GitOps\n' };
+/** Every file of a repository of `services` services and their teams. */
+function* repositoryFiles(services: number): Iterable<[string, string]> {
+  yield ['README.md', '# GitOps\n'];
   for (let i = 0; i < services; i++) {
-    Object.assign(files, serviceFiles(i));
-    if (i % SERVICES_PER_TEAM === 0) Object.assign(files, teamFiles(teamOf(i)));
+    if (i % SERVICES_PER_TEAM === 0)
+      yield* Object.entries(teamFiles(teamOf(i)));
+    yield* Object.entries(serviceFiles(i));
   }
-  await commit(bare, files);
+}
+
+/**
+ * A new bare repository holding `services` services and their teams,
+ * packed as a Git server keeps its repositories.
+ */
+export async function generate(bare: string, services: number): Promise<void> {
+  initBareRepository(bare);
+  await fastImport(bare, { files: repositoryFiles(services) });
+  packRepository(bare);
 }

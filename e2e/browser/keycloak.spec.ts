@@ -4,7 +4,7 @@ import { ISSUER_ACCOUNTS, IssuerUsername } from '@internal/stand-ins';
 /**
  * Keycloak sign-in through the sign-in page. globalSetup points
  * `auth.providers.keycloak.development` at a loopback OIDC issuer laid out like
- * the Keycloak realm (e2e/support/oidcIssuer.ts) and offers both sign-in
+ * the Keycloak realm (packages/stand-ins/src/oidcIssuer.ts) and offers both sign-in
  * methods.
  */
 async function signInWithKeycloak(page: Page, username: IssuerUsername) {

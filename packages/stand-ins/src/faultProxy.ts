@@ -80,7 +80,9 @@ export async function startFaultProxy(
       });
     });
   const stopListening = () =>
-    new Promise<void>(resolve => (server.listening ? server.close(() => resolve()) : resolve()));
+    new Promise<void>(resolve =>
+      server.listening ? server.close(() => resolve()) : resolve(),
+    );
   const dropAll = () => {
     for (const socket of open) socket.destroy();
     open.clear();

@@ -161,6 +161,9 @@ export async function startOidcIssuer(
     options.clientSecret ?? crypto.randomBytes(24).toString('base64url');
   const logins: string[] = [];
 
+  // Made once the port (and so the issuer URL) is known; the server's
+  // handler reads it from then on.
+  // eslint-disable-next-line prefer-const
   let provider: Provider | undefined;
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';

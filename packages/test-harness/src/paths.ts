@@ -1,8 +1,12 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The root of the portal repository. */
-export const repoRoot = path.resolve(__dirname, '../../..');
+/** The root of the portal repository this package lives in. */
+export const repoRoot = path.resolve(
+  resolvePackagePath('@internal/test-harness'),
+  '../..',
+);
 
 /** A fresh folder under the ignored `.scratch/` for one test run's files. */
 export function scratchDir(name: string): string {

@@ -25,7 +25,7 @@ async function realm() {
   });
   const issuer = `http://127.0.0.1:${port}/realms/portal`;
   let hanging = false;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     if (hanging) return;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
@@ -130,7 +130,6 @@ describe('Keycloak sign-in while Keycloak is down', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('ECONNREFUSED'),
     );
-
   });
 
   it('signs in again once Keycloak is back, without a restart', async () => {

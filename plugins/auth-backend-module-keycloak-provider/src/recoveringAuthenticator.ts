@@ -12,7 +12,10 @@ export const KEYCLOAK_UNAVAILABLE =
  * Errors Keycloak answered with (a refused grant, a bad code) are not.
  */
 function isUnreachable(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const { code, message } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
   return (
     (typeof code === 'string' && /^E[A-Z]+$/.test(code)) ||
     (typeof message === 'string' &&
@@ -92,9 +95,9 @@ export function recoveringAuthenticator<
       const current = await discovered(ctx);
       return authenticator.refresh(input, current).catch(unavailable);
     },
-    ...(authenticator.logout && {
-      logout: async (input, ctx) =>
-        authenticator.logout!(input, await discovered(ctx)),
-    }),
+    logout: authenticator.logout
+      ? async (input, ctx) =>
+          authenticator.logout!(input, await discovered(ctx))
+      : undefined,
   };
 }

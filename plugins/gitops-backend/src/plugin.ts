@@ -19,6 +19,7 @@ import {
   PERMISSIONS,
 } from './service/permissions';
 import { createRecordRoute } from './service/recordRoute';
+import { ChangeRequestReads } from './service/reads';
 import { createRouter } from './service/router';
 import { ChangeRequestStore } from './store/ChangeRequestStore';
 import { ChangeRequestMetrics } from './telemetry/changeRequestMetrics';
@@ -76,15 +77,17 @@ export const gitopsPlugin = createBackendPlugin({
         });
         deps.httpRouter.use(
           createRouter({
-            httpAuth: deps.httpAuth,
-            userInfo: deps.userInfo,
-            store,
-            gitops: deps.gitops,
-            entityFolders: new EntityFolders(
-              deps.catalog,
-              () => deps.gitops.repository().config,
-            ),
-            readAccess: createReadAccess(deps),
+            reads: new ChangeRequestReads({
+              httpAuth: deps.httpAuth,
+              userInfo: deps.userInfo,
+              store,
+              gitops: deps.gitops,
+              entityFolders: new EntityFolders(
+                deps.catalog,
+                () => deps.gitops.repository().config,
+              ),
+              readAccess: createReadAccess(deps),
+            }),
             recordRoute: createRecordRoute({
               httpAuth: deps.httpAuth,
               store,

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   ClusterDetails,
+  FetchResponseWrapper,
   KubernetesCredential,
   KubernetesFetcher,
   ObjectFetchParams,
@@ -24,7 +25,7 @@ class PluginLikeFetcher implements KubernetesFetcher {
     },
     async fetchWithConnection(
       cluster: ClusterDetails,
-      credential: KubernetesCredential,
+      _credential: KubernetesCredential,
       path: string,
     ) {
       const { url, requestInit } = await this.resolveConnection(cluster);
@@ -33,7 +34,9 @@ class PluginLikeFetcher implements KubernetesFetcher {
     },
   };
 
-  async fetchObjectsForService(params: ObjectFetchParams) {
+  async fetchObjectsForService(
+    params: ObjectFetchParams,
+  ): Promise<FetchResponseWrapper> {
     const res = await this.connection.fetchWithConnection(
       params.clusterDetails,
       params.credential,
@@ -130,7 +133,10 @@ describe('boundedFetcher', () => {
       new Set(['developer-portal']),
     );
     expect(answer.errors).toEqual([
-      { errorType: 'FETCH_ERROR', message: 'Cluster "stand-in" could not be reached' },
+      {
+        errorType: 'FETCH_ERROR',
+        message: 'Cluster "stand-in" could not be reached',
+      },
     ]);
     expect(JSON.stringify(answer)).not.toContain('127.0.0.1');
   });
@@ -141,10 +147,10 @@ describe('boundedFetcher', () => {
         ? res.end(JSON.stringify({ items: [{ metadata: { name: 'p' } }] }))
         : res.end('not json'),
     );
-    await new Promise<void>(resolve =>
-      server.listen(0, '127.0.0.1', resolve),
-    );
-    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${
+      (server.address() as net.AddressInfo).port
+    }`;
     try {
       const fetcher = boundedFetcher(new PluginLikeFetcher(), {
         timeoutMs: 300,
@@ -155,11 +161,13 @@ describe('boundedFetcher', () => {
         responses: [{ type: 'pods', resources: [{ metadata: { name: 'p' } }] }],
       });
       const broken = new PluginLikeFetcher();
-      broken.fetchObjectsForService = () => Promise.reject(new TypeError('bug'));
+      broken.fetchObjectsForService = () =>
+        Promise.reject(new TypeError('bug'));
       await expect(
-        boundedFetcher(broken, { timeoutMs: 300, logger }).fetchObjectsForService(
-          params(url),
-        ),
+        boundedFetcher(broken, {
+          timeoutMs: 300,
+          logger,
+        }).fetchObjectsForService(params(url)),
       ).rejects.toThrow('bug');
     } finally {
       await new Promise(resolve => server.close(resolve));

@@ -75,7 +75,10 @@ function applyTimeout(fetcher: KubernetesFetcher, timeoutMs: number): void {
   timed.resolveConnection = async (cluster, credential) => {
     const resolved = await resolve(cluster, credential);
     return resolved.ok
-      ? { ...resolved, requestInit: { ...resolved.requestInit, timeout: timeoutMs } }
+      ? {
+          ...resolved,
+          requestInit: { ...resolved.requestInit, timeout: timeoutMs },
+        }
       : resolved;
   };
   holder.connection = timed;

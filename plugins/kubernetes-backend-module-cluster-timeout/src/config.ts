@@ -9,7 +9,9 @@ export function readRequestTimeoutMs(config: Config): number {
   if (!config.has(KEY)) {
     return DEFAULT_MS;
   }
-  const ms = durationToMilliseconds(readDurationFromConfig(config, { key: KEY }));
+  const ms = durationToMilliseconds(
+    readDurationFromConfig(config, { key: KEY }),
+  );
   if (!(ms > 0)) {
     throw new Error(`${KEY} must be a positive duration`);
   }

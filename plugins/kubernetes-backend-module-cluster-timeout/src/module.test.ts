@@ -32,8 +32,8 @@ describe('kubernetesModuleClusterTimeout', () => {
   });
 
   it('refuses a timeout that is not a positive duration', async () => {
-    await expect(backendWith({ requestTimeout: { seconds: 0 } })).rejects.toThrow(
-      'kubernetes.requestTimeout must be a positive duration',
-    );
+    await expect(
+      backendWith({ requestTimeout: { seconds: 0 } }),
+    ).rejects.toThrow('kubernetes.requestTimeout must be a positive duration');
   });
 });

@@ -202,9 +202,11 @@ function parseDocuments(content: string): unknown[] {
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
-    } catch (error) {
+    } catch (aliasError) {
       // An alias bomb, say: the parser stops before it costs anything.
-      throw new CatalogFileError(`YAML error: ${(error as Error).message}`);
+      throw new CatalogFileError(
+        `YAML error: ${(aliasError as Error).message}`,
+      );
     }
     if (value !== null && value !== undefined) values.push(value);
   }

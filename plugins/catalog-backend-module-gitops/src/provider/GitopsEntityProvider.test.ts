@@ -79,9 +79,7 @@ describe('GitopsEntityProvider', () => {
   afterEach(() => repo.stop());
 
   it('reads everything once, then only what changed, and nothing when the branch did not move', async () => {
-    const { provider, mutations, first } = await connectProvider(
-      repo.config(),
-    );
+    const { provider, mutations, first } = await connectProvider(repo.config());
     expect(await first).toMatchObject({ kind: 'full', added: 5, errors: 0 });
     expect(mutations[0].type).toBe('full');
     expect(

@@ -160,27 +160,19 @@ export class GitOpsRepository {
 
   /** A commit (or undefined) for a ref or revision expression. */
   async resolve(rev: string): Promise<string | undefined> {
-    try {
-      const { stdout } = await this.git([
-        'rev-parse',
-        '--verify',
-        '--quiet',
-        `${rev}^{commit}`,
-      ]);
-      return stdout.trim() || undefined;
-    } catch {
-      return undefined;
-    }
+    const args = ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`];
+    return this.git(args).then(
+      ({ stdout }) => stdout.trim() || undefined,
+      () => undefined,
+    );
   }
 
   /** Whether a path (file or folder) exists at a commit. */
   async exists(commit: string, repoPath: string): Promise<boolean> {
-    try {
-      await this.git(['cat-file', '-e', `${commit}:${repoPath}`]);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.git(['cat-file', '-e', `${commit}:${repoPath}`]).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The content of a file at a commit, or undefined when there is none. */
@@ -202,17 +194,11 @@ export class GitOpsRepository {
     commit: string,
     repoPath: string,
   ): Promise<string[] | undefined> {
-    try {
-      const { stdout } = await this.git([
-        'ls-tree',
-        '-z',
-        '--name-only',
-        `${commit}:${repoPath}`,
-      ]);
-      return stdout.split('\0').filter(Boolean);
-    } catch {
-      return undefined;
-    }
+    const args = ['ls-tree', '-z', '--name-only', `${commit}:${repoPath}`];
+    return this.git(args).then(
+      ({ stdout }) => stdout.split('\0').filter(Boolean),
+      () => undefined,
+    );
   }
 
   /** Every file at a commit, optionally under some paths. */
