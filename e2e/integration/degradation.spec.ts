@@ -13,6 +13,7 @@ import {
   ARGOCD_STAND_IN_APPLICATIONS,
   FaultMode,
   FaultProxy,
+  ISSUER_ACCOUNTS,
   keycloakProviderConfig,
   keycloakRedirectUri,
   OidcIssuer,
@@ -719,6 +720,39 @@ async function openApp(browser: Browser, route: string): Promise<Page> {
   await page.getByRole('button', { name: 'Enter' }).click();
   return page;
 }
+
+test.describe('The sign-in page in Chromium', () => {
+  test('says why Keycloak sign-in fails while Keycloak is down, and signs in once it is back', async ({
+    browser,
+  }) => {
+    await at.keycloak.set('down');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(backend.baseUrl);
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Sign In' }).click();
+    await expect(
+      page.getByText(KEYCLOAK_UNAVAILABLE, { exact: false }),
+    ).toBeVisible({ timeout: 15_000 });
+    withinTimeout(Date.now() - started);
+    await page.screenshot({ path: path.join(dir, 'keycloak-down.png') });
+
+    await at.keycloak.set('up');
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Sign In' }).click(),
+    ]);
+    await popup.locator('#username').fill('bob');
+    await popup.locator('#password').fill(ISSUER_ACCOUNTS.bob.password);
+    await popup.locator('#kc-login').click();
+    await expect(
+      page.getByRole('link', { name: 'Catalog' }).first(),
+    ).toBeVisible({
+      timeout: 30_000,
+    });
+    await context.close();
+  });
+});
 
 test.describe('The entity page in Chromium', () => {
   test('renders with Argo CD hanging and the Kubernetes API down, and shows data after they return', async ({
