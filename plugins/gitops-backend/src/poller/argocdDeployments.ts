@@ -72,10 +72,13 @@ export class ArgoCdDeployments implements DeploymentStatusReader {
         const response = await fetch(url, {
           headers: { authorization: `Bearer ${token}` },
         });
+        // Argo CD not configured, or down right now: nothing to tell yet.
+        if (response.status === 503) return undefined;
         if (!response.ok) throw await ResponseError.fromResponse(response);
         return (await response.json()) as EntityStatusResponse;
       }),
     );
-    return deployStatusOf(statuses);
+    if (statuses.some(status => status === undefined)) return undefined;
+    return deployStatusOf(statuses as EntityStatusResponse[]);
   }
 }

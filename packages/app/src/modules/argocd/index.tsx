@@ -1,3 +1,8 @@
+import {
+  configApiRef,
+  createComponentExtension,
+  useApi,
+} from '@backstage/core-plugin-api';
 import { convertLegacyPlugin } from '@backstage/core-compat-api';
 import { convertLegacyEntityCardExtension } from '@backstage/plugin-catalog-react/alpha';
 import {
@@ -5,6 +10,28 @@ import {
   EntityArgoCDOverviewCard,
   isArgocdAvailable,
 } from '@roadiehq/backstage-plugin-argo-cd';
+
+/**
+ * Roadie's card, where an Argo CD instance is configured; elsewhere (the
+ * embedded default) nothing, since the GitOps card already says plainly
+ * that Argo CD is not configured.
+ */
+function OverviewCardWhenConfigured() {
+  const methods = useApi(configApiRef).getOptionalConfigArray(
+    'argocd.appLocatorMethods',
+  );
+  const configured = (methods ?? []).some(
+    method => (method.getOptionalConfigArray('instances') ?? []).length > 0,
+  );
+  return configured ? <EntityArgoCDOverviewCard /> : null;
+}
+
+const ArgocdOverviewCard = argocdPlugin.provide(
+  createComponentExtension({
+    name: 'EntityArgoCDOverviewCardWhenConfigured',
+    component: { sync: OverviewCardWhenConfigured },
+  }),
+);
 
 /**
  * Roadie's Argo CD plugin ships its new-frontend-system variant against an
@@ -18,7 +45,7 @@ import {
  */
 export const argocdFeature = convertLegacyPlugin(argocdPlugin, {
   extensions: [
-    convertLegacyEntityCardExtension(EntityArgoCDOverviewCard, {
+    convertLegacyEntityCardExtension(ArgocdOverviewCard, {
       name: 'overview',
       filter: isArgocdAvailable,
     }),
