@@ -33,6 +33,8 @@ export default async function globalSetup() {
   const dir = scratchDir('browser');
   const kubernetes = await startKubernetesStandIn();
   const argocd = await startArgoCdStandIn({ token: 'stand-in-argocd-token' });
+  // The walkthrough sets what Argo CD reports for the services it deploys.
+  process.env.ARGOCD_STAND_IN_URL = argocd.url;
   // Stands in for the Keycloak realm that app-config.production.yaml signs in with.
   const keycloak = await startOidcIssuer({
     redirectUris: [keycloakRedirectUri('http://localhost:7007')],
@@ -60,9 +62,13 @@ export default async function globalSetup() {
         },
       ],
     },
+    // Change requests and Argo CD followed every two seconds, so the
+    // walkthrough sees merges and deployments without waiting.
+    gitops: { changeRequests: { pollInterval: { seconds: 2 } } },
     // The argocd backend plugin reads the stand-in with this token; the
     // guest user (platform-team) is a platform admin and sees every app.
     argocd: {
+      statusCacheTtl: { seconds: 1 },
       appLocatorMethods: [
         {
           type: 'config',

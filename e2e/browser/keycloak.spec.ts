@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { ISSUER_ACCOUNTS, IssuerUsername } from '@internal/stand-ins';
+import { signInWithKeycloak } from '../support/browserSignIn';
 
 /**
  * Keycloak sign-in through the sign-in page. globalSetup points
@@ -7,19 +7,6 @@ import { ISSUER_ACCOUNTS, IssuerUsername } from '@internal/stand-ins';
  * the Keycloak realm (packages/stand-ins/src/oidcIssuer.ts) and offers both sign-in
  * methods.
  */
-async function signInWithKeycloak(page: Page, username: IssuerUsername) {
-  const account = ISSUER_ACCOUNTS[username];
-  await page.goto('/');
-  await expect(
-    page.getByText('Sign in with your company account'),
-  ).toBeVisible();
-  const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Sign In' }).click();
-  const popup = await popupOpened;
-  await popup.locator('#username').fill(account.username);
-  await popup.locator('#password').fill(account.password);
-  await popup.locator('#kc-login').click();
-}
 
 test('signs alice in with Keycloak and shows her profile', async ({ page }) => {
   await signInWithKeycloak(page, 'alice');

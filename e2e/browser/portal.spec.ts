@@ -1,17 +1,8 @@
-import { expect, Page, test } from '@playwright/test';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  // The local sign-in exists only in app-config.yaml (guest provider).
-  await expect(page.getByText('Developer Portal').first()).toBeVisible();
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Catalog' }).first(),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { signInAsGuest } from '../support/browserSignIn';
 
 test('signs in locally and lists the portal catalog', async ({ page }) => {
-  await signIn(page);
+  await signInAsGuest(page);
   // The home page is at /; the catalog has its own address.
   await page.goto('/catalog');
   await expect(page.getByRole('link', { name: 'portal-app' })).toBeVisible();
@@ -24,7 +15,7 @@ test('signs in locally and lists the portal catalog', async ({ page }) => {
 test('shows Argo CD and Kubernetes views of a component (loopback stand-ins)', async ({
   page,
 }) => {
-  await signIn(page);
+  await signInAsGuest(page);
   await page.goto('/catalog/default/component/portal-backend');
   await expect(
     page.getByRole('heading', { name: 'portal-backend' }).first(),
@@ -53,7 +44,7 @@ test('shows Argo CD and Kubernetes views of a component (loopback stand-ins)', a
 });
 
 test('renders the TechDocs site built from docs/', async ({ page }) => {
-  await signIn(page);
+  await signInAsGuest(page);
   await page.goto('/docs/default/component/portal-backend');
   const content = page.locator('[data-testid="techdocs-native-shadowroot"]');
   await expect(

@@ -16,6 +16,56 @@ export interface ArgoCdStandIn extends StandIn {
   requests: Array<{ method: string; path: string; authorization?: string }>;
   /** From now on hang without answering, answer 500, or behave (undefined). */
   setFault(fault: 'hang' | 'error' | undefined): void;
+  /**
+   * Adds or updates the Applications of a service, as the services
+   * ApplicationSet would after a merge, with the sync and health Argo CD
+   * would report; no status removes them. Tests in another process use
+   * {@link setServiceStatusOver} instead.
+   */
+  setServiceStatus(service: ServiceStatus): void;
+}
+
+/** The Applications of a service in its environments, and their state. */
+export interface ServiceStatus {
+  team: string;
+  service: string;
+  envs: string[];
+  /** Omitted: the service's Applications are gone. */
+  status?: { sync: string; health: string };
+}
+
+/** Where the stand-in takes {@link ServiceStatus} from another process. */
+const CONTROL_PATH = '/_stand-in/service-status';
+
+/**
+ * Sets a service's Applications on a running stand-in from another process
+ * (a test worker), through its loopback control route.
+ */
+export async function setServiceStatusOver(
+  standInUrl: string,
+  service: ServiceStatus,
+): Promise<void> {
+  const res = await fetch(`${standInUrl}${CONTROL_PATH}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(service),
+  });
+  if (!res.ok) throw new Error(`stand-in control: ${res.status}`);
+}
+
+function applyServiceStatus(apps: App[], update: ServiceStatus): App[] {
+  const names = update.envs.map(
+    env => `${update.team}.${update.service}.${env}`,
+  );
+  const others = apps.filter(app => !names.includes(app.metadata.name));
+  if (!update.status) return others;
+  const { sync, health } = update.status;
+  return [
+    ...others,
+    ...update.envs.map(env =>
+      serviceApp(update.team, update.service, env, sync, health),
+    ),
+  ];
 }
 
 export interface ArgoCdStandInOptions {
@@ -144,12 +194,12 @@ const error = (status: number, message: string, code: number) => ({
   body: { error: message, code, message },
 });
 
-function answer(url: URL): { status: number; body: unknown } {
+function answer(url: URL, apps: App[]): { status: number; body: unknown } {
   const path = url.pathname.split('/').map(decodeURIComponent);
   if (url.pathname === '/api/v1/applications') {
     const name = url.searchParams.get('name');
     const selector = url.searchParams.get('selector') ?? '';
-    const matched = ARGOCD_STAND_IN_APPLICATIONS.map(app => ({
+    const matched = apps.map(app => ({
       app,
       ok:
         (!name || app.metadata.name === name) &&
@@ -168,9 +218,7 @@ function answer(url: URL): { status: number; body: unknown } {
       },
     };
   }
-  const app = ARGOCD_STAND_IN_APPLICATIONS.find(
-    a => a.metadata.name === path[4],
-  );
+  const app = apps.find(a => a.metadata.name === path[4]);
   const single = path.length === 5 && path[3] === 'applications';
   const revision =
     path.length === 8 &&
@@ -198,9 +246,9 @@ function answer(url: URL): { status: number; body: unknown } {
   return error(404, `no route or revision for ${url.pathname}`, 5);
 }
 
-function safeAnswer(url: string) {
+function safeAnswer(url: string, apps: App[]) {
   try {
-    return answer(new URL(url, 'http://stand-in'));
+    return answer(new URL(url, 'http://stand-in'), apps);
   } catch {
     return error(400, `malformed request path ${url}`, 3);
   }
@@ -212,7 +260,16 @@ export function startArgoCdStandIn(
 ): Promise<ArgoCdStandIn> {
   const requests: ArgoCdStandIn['requests'] = [];
   let fault: 'hang' | 'error' | undefined;
-  const server = http.createServer((req, res) => {
+  let apps: App[] = [...ARGOCD_STAND_IN_APPLICATIONS];
+  const server = http.createServer(async (req, res) => {
+    if (req.url === CONTROL_PATH && req.method === 'PUT') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      apps = applyServiceStatus(apps, JSON.parse(body));
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const authorization = req.headers.authorization;
     requests.push({
       method: req.method ?? 'GET',
@@ -223,7 +280,7 @@ export function startArgoCdStandIn(
       return;
     }
     const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-    let reply = safeAnswer(req.url ?? '/');
+    let reply = safeAnswer(req.url ?? '/', apps);
     if (req.method !== 'GET') {
       reply = error(405, 'read-only stand-in', 12);
     } else if (!token || (options.token && token !== options.token)) {
@@ -242,6 +299,9 @@ export function startArgoCdStandIn(
         url: `http://127.0.0.1:${port}`,
         requests,
         setFault: next => (fault = next),
+        setServiceStatus: update => {
+          apps = applyServiceStatus(apps, update);
+        },
         close: () =>
           new Promise(done => {
             server.closeAllConnections();

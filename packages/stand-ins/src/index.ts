@@ -8,9 +8,14 @@
 export { startKubernetesStandIn } from './platformApis';
 export {
   ARGOCD_STAND_IN_APPLICATIONS,
+  setServiceStatusOver,
   startArgoCdStandIn,
 } from './argoCdStandIn';
-export type { ArgoCdStandIn, ArgoCdStandInOptions } from './argoCdStandIn';
+export type {
+  ArgoCdStandIn,
+  ArgoCdStandInOptions,
+  ServiceStatus,
+} from './argoCdStandIn';
 export { KUBERNETES_SECRET_CANARIES } from './platformApis';
 export type { StandIn } from './platformApis';
 export { ForgeRepository } from './forgeRepository';
