@@ -31,12 +31,14 @@ import { startGitHttpServer } from '@internal/dev-git-server';
 import gitopsCatalogModules, {
   GitopsEntityProvider,
   GitopsProviderRun,
+  GitopsProviderStore,
 } from '@internal/plugin-catalog-backend-module-gitops';
 import {
   createGitopsService,
   GitopsConfig,
   readGitopsConfig,
 } from '@internal/plugin-gitops-node';
+import { knex } from 'knex';
 import { commit, generate, serviceFiles, serviceName } from './repository';
 
 const SECRET = 'bench-webhook-secret';
@@ -67,7 +69,7 @@ function row(what: string, run: GitopsProviderRun) {
 }
 
 /** A provider on its own mirror, with a catalog that takes everything. */
-async function provider(config: GitopsConfig) {
+async function provider(config: GitopsConfig, store: GitopsProviderStore) {
   const service = createGitopsService(
     config,
     ScmIntegrations.fromConfig(new ConfigReader({})),
@@ -75,19 +77,11 @@ async function provider(config: GitopsConfig) {
   const p = new GitopsEntityProvider({
     gitops: config,
     repository: () => service.repository(),
+    store,
     logger,
   });
-  const first = new Promise<GitopsProviderRun>(resolve => {
-    const refresh = p.refresh.bind(p);
-    p.refresh = () => {
-      const run = refresh();
-      run.then(resolve, () => {});
-      p.refresh = refresh;
-      return run;
-    };
-  });
   await p.connect({ applyMutation: async () => {}, refresh: async () => {} });
-  return { provider: p, first: await first };
+  return { provider: p, first: await p.refresh() };
 }
 
 async function providerRuns(
@@ -97,9 +91,19 @@ async function providerRuns(
   size: number,
 ) {
   const config = gitopsConfig(repoUrl, path.join(dir, 'mirror'));
-  const cold = await provider(config);
+  // The provider's shared state, kept across the restart as the catalog's
+  // database is.
+  const database = knex({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  const store = await GitopsProviderStore.create({
+    getClient: async () => database,
+  });
+  const cold = await provider(config, store);
   row('first run, empty mirror (clone)', cold.first);
-  const warm = await provider(config);
+  const warm = await provider(config, store);
   row('first run after a restart (mirror kept)', warm.first);
   row('nothing merged', await warm.provider.refresh());
   await commit(bare, serviceFiles(0, 'Changed once'));
@@ -110,6 +114,7 @@ async function providerRuns(
   }
   await commit(bare, hundred);
   row(`${Math.min(100, size)} services changed`, await warm.provider.refresh());
+  await database.destroy();
 }
 
 async function catalogOf(repoUrl: string, dir: string) {

@@ -1,5 +1,4 @@
 import { expect, test } from '@playwright/test';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -23,6 +22,7 @@ import {
   freePort,
   waitFor,
 } from '@internal/test-harness';
+import { pushPayload, serviceFiles, sign } from '../support/gitopsCatalog';
 
 /**
  * The GitOps repository as a catalog source, end to end: the real backend
@@ -46,27 +46,6 @@ let keycloak: KeycloakAdminStandIn;
 let configFile: string;
 let port: number;
 let backend: BackendProcess;
-
-function service(team: string, name: string, description = `The ${name}`) {
-  const folder = `services/${team}/${name}`;
-  return {
-    [`${folder}/catalog-info.yaml`]: [
-      'apiVersion: backstage.io/v1alpha1',
-      'kind: Component',
-      'metadata:',
-      `  name: ${name}`,
-      `  description: ${JSON.stringify(description)}`,
-      'spec:',
-      '  type: service',
-      '  lifecycle: production',
-      `  owner: group:default/${team}`,
-      '',
-    ].join('\n'),
-    [`${folder}/base/kustomization.yaml`]: 'resources: []\n',
-    [`${folder}/overlays/dev/kustomization.yaml`]: 'resources: [../../base]\n',
-    [`${folder}/overlays/prod/kustomization.yaml`]: 'resources: [../../base]\n',
-  };
-}
 
 /** onboard-team's files: the team's namespaces as catalog Resources. */
 function team(name: string) {
@@ -121,21 +100,6 @@ async function merge(files: Record<string, string>, remove: string[] = []) {
   return commit;
 }
 
-function sign(body: string, secret = SECRET) {
-  return `sha256=${crypto
-    .createHmac('sha256', secret)
-    .update(body)
-    .digest('hex')}`;
-}
-
-function pushPayload(commit: string, ref = 'refs/heads/main') {
-  return JSON.stringify({
-    ref,
-    after: commit,
-    repository: { clone_url: git.url('gitops.git') },
-  });
-}
-
 function webhook(body: string, headers: Record<string, string>) {
   return fetch(`${backend.baseUrl}/api/events/http/gitops`, {
     method: 'POST',
@@ -146,10 +110,10 @@ function webhook(body: string, headers: Record<string, string>) {
 
 /** Announces a merge the way the Git server's webhook does. */
 async function announce(commit: string) {
-  const body = pushPayload(commit);
+  const body = pushPayload(git.url('gitops.git'), commit);
   const res = await webhook(body, {
     'x-gitea-event': 'push',
-    'x-hub-signature-256': sign(body),
+    'x-hub-signature-256': sign(body, SECRET),
   });
   expect(res.status).toBe(202);
 }
@@ -221,7 +185,7 @@ test.beforeAll(async () => {
   for (const [file, content] of Object.entries({
     'README.md': '# GitOps\n',
     ...team('team-payments'),
-    ...service('team-payments', 'payments-api'),
+    ...serviceFiles('team-payments', 'payments-api'),
     ...database,
   })) {
     fs.mkdirSync(path.dirname(path.join(seed, file)), { recursive: true });
@@ -354,7 +318,7 @@ test('emits the namespaces, services and databases of the base branch, annotated
 
 test('a signed push webhook brings a merge in right away: add, update, decommission', async () => {
   const started = Date.now();
-  await announce(await merge(service('team-payments', 'refunds')));
+  await announce(await merge(serviceFiles('team-payments', 'refunds')));
   await until('component:default/refunds', 'added', e => !!e);
   const seconds = (Date.now() - started) / 1000;
   test.info().annotations.push({
@@ -367,7 +331,7 @@ test('a signed push webhook brings a merge in right away: add, update, decommiss
 
   await announce(
     await merge(
-      service('team-payments', 'payments-api', 'Takes card payments'),
+      serviceFiles('team-payments', 'payments-api', 'Takes card payments'),
     ),
   );
   await until(
@@ -381,26 +345,37 @@ test('a signed push webhook brings a merge in right away: add, update, decommiss
 });
 
 test('unsigned, forged and malformed webhooks are refused and change nothing', async () => {
-  const commit = await merge(service('team-payments', 'payouts'));
-  const body = pushPayload(commit);
+  const commit = await merge(serviceFiles('team-payments', 'payouts'));
+  const body = pushPayload(git.url('gitops.git'), commit);
   expect((await webhook(body, {})).status).toBe(401);
   expect(
     (await webhook(body, { 'x-hub-signature-256': sign(body, 'guessed') }))
       .status,
   ).toBe(401);
   // A signed announcement, with its body changed on the way.
-  const signature = sign(pushPayload(commit, 'refs/heads/feature'));
+  const signature = sign(
+    pushPayload(git.url('gitops.git'), commit, 'refs/heads/feature'),
+    SECRET,
+  );
   expect(
     (await webhook(body, { 'x-hub-signature-256': signature })).status,
   ).toBe(401);
   expect(
-    (await webhook('{"ref":', { 'x-hub-signature-256': sign('{"ref":') }))
-      .status,
+    (
+      await webhook('{"ref":', {
+        'x-hub-signature-256': sign('{"ref":', SECRET),
+      })
+    ).status,
   ).toBe(400);
   // Signed, but for another branch: accepted and ignored.
-  const other = pushPayload(commit, 'refs/heads/feature');
+  const other = pushPayload(
+    git.url('gitops.git'),
+    commit,
+    'refs/heads/feature',
+  );
   expect(
-    (await webhook(other, { 'x-hub-signature-256': sign(other) })).status,
+    (await webhook(other, { 'x-hub-signature-256': sign(other, SECRET) }))
+      .status,
   ).toBe(202);
   await new Promise(resolve => setTimeout(resolve, 8_000));
   expect(await entity('component:default/payouts')).toBeUndefined();
@@ -421,7 +396,7 @@ test('a malformed file keeps the last good entity and shows its error on it', as
   );
 
   // Another team's owner is refused the same way.
-  const claimed = service('team-payments', 'payments-api', 'Now ours')[
+  const claimed = serviceFiles('team-payments', 'payments-api', 'Now ours')[
     file
   ].replace('group:default/team-payments', 'group:default/team-search');
   await announce(await merge({ [file]: claimed }));
@@ -434,7 +409,7 @@ test('a malformed file keeps the last good entity and shows its error on it', as
   expect(refused.metadata.description).toBe('Takes card payments');
 
   await announce(
-    await merge(service('team-payments', 'payments-api', 'Fixed again')),
+    await merge(serviceFiles('team-payments', 'payments-api', 'Fixed again')),
   );
   const fixed = await until(
     'component:default/payments-api',
@@ -481,7 +456,7 @@ test('Keycloak alone decides membership: onboarding a team, or groups, users and
     '  memberOf: [platform-team]',
     '',
   ].join('\n');
-  const componentWithMemberOf = service('team-payments', 'sneaky')[
+  const componentWithMemberOf = serviceFiles('team-payments', 'sneaky')[
     'services/team-payments/sneaky/catalog-info.yaml'
   ].concat(
     '  memberOf: [platform-team]\n',
@@ -490,11 +465,11 @@ test('Keycloak alone decides membership: onboarding a team, or groups, users and
   await announce(
     await merge({
       ...team('team-search'),
-      ...service('team-payments', 'evil-group'),
+      ...serviceFiles('team-payments', 'evil-group'),
       'services/team-payments/evil-group/catalog-info.yaml': group,
-      ...service('team-search', 'evil-user'),
+      ...serviceFiles('team-search', 'evil-user'),
       'services/team-search/evil-user/catalog-info.yaml': user,
-      ...service('team-payments', 'sneaky'),
+      ...serviceFiles('team-payments', 'sneaky'),
       'services/team-payments/sneaky/catalog-info.yaml': componentWithMemberOf,
     }),
   );
@@ -532,7 +507,7 @@ test('a restart on the same mirror fetches only what is new, and keeps the last 
   const packs = fs.readdirSync(path.join(dir, 'mirror', 'objects', 'pack'));
   await merge({
     [file]: 'kind: [Component\n',
-    ...service('team-search', 'ranker'),
+    ...serviceFiles('team-search', 'ranker'),
   });
   const requests = git.requests.length;
 

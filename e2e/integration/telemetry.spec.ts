@@ -182,6 +182,18 @@ test.beforeAll(async () => {
   const overlay = writeConfig(dir, 'telemetry.json', {
     backend: { listen: { port, host: '127.0.0.1' } },
     gitops: { changeRequests: { pollInterval: { seconds: 2 } } },
+    // The production entry with the stand-in's plain-HTTP address: without
+    // `baseUrl`, Gitea's integration assumes https://<host>.
+    integrations: {
+      gitea: [
+        {
+          host: forge.host,
+          baseUrl: forge.url,
+          username: env.GITOPS_GIT_USERNAME,
+          password: GIT_PASSWORD,
+        },
+      ],
+    },
   });
   backend = spawnBundle({
     appDir: bundle.appDir,
@@ -344,7 +356,14 @@ test('serves people, the catalog, the views and golden paths (the traffic the me
         `SELECT entity_ref FROM refresh_state WHERE entity_ref = '${TEMPLATE}'`,
       )
       .includes(TEMPLATE),
-  );
+  ).catch(error => {
+    // What the catalog says of its locations is the reason.
+    const locations = postgres.query(
+      'backstage_plugin_catalog',
+      "SELECT entity_ref || ': ' || coalesce(errors, '') FROM refresh_state WHERE entity_ref LIKE 'location:%'",
+    );
+    throw new Error(`${error.message}\n${locations.join('\n')}`);
+  });
   for (const name of ['ledger', 'journal']) {
     completed(
       await runTask(backend!.baseUrl, tokens.bob, 'deploy-service', {

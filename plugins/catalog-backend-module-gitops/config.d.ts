@@ -13,9 +13,11 @@ export interface Config {
       gitops?: {
         /**
          * When the provider fetches the base branch and applies what
-         * changed. Default: every 60 seconds, the first run at start-up, at
-         * most 10 minutes per run. A push webhook (`events.modules.*`)
-         * triggers a run right away besides.
+         * changed. Default: every 60 seconds, at most 10 minutes per run.
+         * It is one global task (`gitops-repository:refresh`, whatever
+         * `scope` says), so one replica runs it at a time; a replica's
+         * start and a push webhook (`events.modules.*`) ask the scheduler
+         * for a run right away besides.
          */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };

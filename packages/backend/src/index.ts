@@ -69,7 +69,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Secret contents never leave the backend; Secret queries need their own permission.
 backend.add(import('@internal/plugin-kubernetes-backend-module-secret-guard'));
 // Every read from a cluster gives up after kubernetes.requestTimeout.
-backend.add(import('@internal/plugin-kubernetes-backend-module-cluster-timeout'));
+backend.add(
+  import('@internal/plugin-kubernetes-backend-module-cluster-timeout'),
+);
 
 // argocd: read-only Argo CD views behind argocd.application.read, in place
 // of a proxy that lent the portal's Argo CD token to every signed-in user.

@@ -13,16 +13,22 @@ export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { minutes: 10 },
 };
 
-/** `catalog.providers.gitops.schedule`, or {@link DEFAULT_SCHEDULE}. */
+/**
+ * `catalog.providers.gitops.schedule`, or {@link DEFAULT_SCHEDULE}; global
+ * whatever it says, so one replica runs at a time.
+ */
 export function readProviderSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
   const schedule = config.getOptionalConfig(
     'catalog.providers.gitops.schedule',
   );
-  return schedule
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(schedule)
-    : DEFAULT_SCHEDULE;
+  return {
+    ...(schedule
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(schedule)
+      : DEFAULT_SCHEDULE),
+    scope: 'global',
+  };
 }
 
 /** `events.modules.gitops.webhookSecret`; empty counts as not set. */

@@ -25,6 +25,8 @@ export default createBackendFeatureLoader({
 export { catalogModuleGitops, eventsModuleGitopsWebhook };
 export { GitopsEntityProvider } from './provider/GitopsEntityProvider';
 export { GitopsProviderTelemetry } from './provider/providerTelemetry';
+export { GitopsProviderStore } from './state/GitopsProviderStore';
+export type { AppliedState } from './state/GitopsProviderStore';
 export type {
   GitopsEntityProviderOptions,
   GitopsProviderRun,
@@ -39,4 +41,3 @@ export {
   DATABASE_RESOURCE_TYPE,
   NAMESPACE_RESOURCE_TYPE,
 } from './mapping/folderRules';
-export { GIT_PUSH_TOPIC } from './webhook/pushEvents';

@@ -88,7 +88,7 @@ describe('catalogModuleGitops with the plain-Git webhook', () => {
         mockServices.rootConfig.factory({ data: config }),
       ],
     });
-    return { backend, providers, processors, tasks };
+    return { backend, providers, processors, tasks, scheduler };
   }
 
   const config = (overrides: object = {}) => ({
@@ -103,8 +103,10 @@ describe('catalogModuleGitops with the plain-Git webhook', () => {
     events: { modules: { gitops: { webhookSecret: SECRET } } },
   });
 
-  it('runs the provider on a signed push to the base branch, and on nothing else', async () => {
-    const { backend, providers, processors, tasks } = await start(config());
+  it('asks the scheduler for a run of its global task at start-up and on a signed push to the base branch, and on nothing else', async () => {
+    const { backend, providers, processors, tasks, scheduler } = await start(
+      config(),
+    );
     expect(processors.map(p => p.getProcessorName())).toEqual([
       'GitopsCatalogErrorProcessor',
     ]);
@@ -117,8 +119,18 @@ describe('catalogModuleGitops with the plain-Git webhook', () => {
       refresh: async () => {},
     });
     expect(tasks).toMatchObject([
-      { id: 'gitops-repository:refresh', frequency: { hours: 1 } },
+      {
+        id: 'gitops-repository:refresh',
+        frequency: { hours: 1 },
+        scope: 'global',
+      },
     ]);
+    // The catch-up at start-up goes through the scheduler too.
+    await waitFor(
+      () => scheduler.triggerTask.mock.calls.length === 1,
+      'the start-up trigger',
+    );
+    expect(mutations).toEqual([]);
     await tasks[0].fn(new AbortController().signal);
     expect(mutations).toMatchObject([{ type: 'full' }]);
 
@@ -147,12 +159,21 @@ describe('catalogModuleGitops with the plain-Git webhook', () => {
       expect((await ignored).status).toBe(202);
     }
     await new Promise(r => setTimeout(r, 500));
-    expect(mutations).toHaveLength(1);
+    expect(scheduler.triggerTask).toHaveBeenCalledTimes(1);
 
     expect((await post({ ref: 'refs/heads/main', repository })).status).toBe(
       202,
     );
-    await waitFor(() => mutations.length === 2, 'a run after the push');
+    await waitFor(
+      () => scheduler.triggerTask.mock.calls.length === 2,
+      'a trigger after the push',
+    );
+    expect(scheduler.triggerTask).toHaveBeenLastCalledWith(
+      'gitops-repository:refresh',
+    );
+    // The provider never ran by itself: the scheduler's run does it.
+    expect(mutations).toHaveLength(1);
+    await tasks[0].fn(new AbortController().signal);
     expect(mutations[1]).toMatchObject({
       type: 'delta',
       added: [{ entity: { metadata: { name: 'refunds' } } }],
@@ -161,7 +182,7 @@ describe('catalogModuleGitops with the plain-Git webhook', () => {
   });
 
   it('refuses unsigned, forged and malformed webhook requests, which change nothing', async () => {
-    const { backend } = await start(config());
+    const { backend, scheduler } = await start(config());
     const body = JSON.stringify({ ref: 'refs/heads/main' });
     const post = () =>
       request(backend.server)
@@ -196,6 +217,8 @@ describe('catalogModuleGitops with the plain-Git webhook', () => {
       (await post().set('x-hub-signature-256', sign(broken)).send(broken))
         .status,
     ).toBe(400);
+    // Not one of them asked for a run.
+    expect(scheduler.triggerTask).not.toHaveBeenCalled();
     await backend.stop();
   });
 

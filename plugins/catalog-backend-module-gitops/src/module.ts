@@ -8,16 +8,21 @@ import {
 } from '@backstage/backend-plugin-api/alpha';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { gitopsServiceRef } from '@internal/plugin-gitops-node';
+import {
+  createTaskTrigger,
+  followBaseBranchPushes,
+  gitopsServiceRef,
+} from '@internal/plugin-gitops-node';
 import { readProviderSchedule } from './config';
 import { GitopsCatalogErrorProcessor } from './processor/GitopsCatalogErrorProcessor';
 import { GitopsEntityProvider } from './provider/GitopsEntityProvider';
 import { GitopsProviderTelemetry } from './provider/providerTelemetry';
-import { followPushes } from './webhook/followPushes';
+import { GitopsProviderStore } from './state/GitopsProviderStore';
 
 /**
  * The catalog's GitOps provider: entities of the GitOps repository's
- * catalog-info.yaml files, on a schedule and on push events.
+ * catalog-info.yaml files, in a global scheduled task that push events
+ * trigger, with its state in the catalog's database.
  *
  * @public
  */
@@ -29,6 +34,7 @@ export const catalogModuleGitops = createBackendModule({
       deps: {
         catalog: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
+        database: coreServices.database,
         events: eventsServiceRef,
         gitops: gitopsServiceRef,
         logger: coreServices.logger,
@@ -39,6 +45,7 @@ export const catalogModuleGitops = createBackendModule({
       async init({
         catalog,
         config,
+        database,
         events,
         gitops,
         logger,
@@ -54,21 +61,32 @@ export const catalogModuleGitops = createBackendModule({
           );
           return;
         }
+        // Pushes and start-up ask the scheduler, never run the provider
+        // themselves: the task is global, so no two runs overlap, on any
+        // replica.
+        const trigger = createTaskTrigger({
+          scheduler,
+          taskId: GitopsEntityProvider.taskId,
+          logger,
+        });
         const provider = new GitopsEntityProvider({
           gitops: settings,
           repository: () => gitops.repository(),
+          store: await GitopsProviderStore.create(database),
           logger,
           taskRunner: scheduler.createScheduledTaskRunner(
             readProviderSchedule(config),
           ),
+          trigger,
           telemetry: new GitopsProviderTelemetry(metrics, tracing),
         });
         catalog.addEntityProvider(provider);
-        await followPushes({
+        await followBaseBranchPushes({
           events,
           gitops: settings,
           logger,
-          refresh: () => provider.refresh(),
+          subscriberId: 'catalog-gitops-provider',
+          onPush: trigger,
         });
       },
     });

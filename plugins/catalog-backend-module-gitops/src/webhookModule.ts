@@ -3,10 +3,9 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
-import { gitopsServiceRef } from '@internal/plugin-gitops-node';
+import { GIT_PUSH_TOPIC, gitopsServiceRef } from '@internal/plugin-gitops-node';
 import { readWebhookSecret } from './config';
 import { jsonBodyParser } from './webhook/jsonBodyParser';
-import { GIT_PUSH_TOPIC } from './webhook/pushEvents';
 import { createPushSignatureValidator } from './webhook/signature';
 
 /**

@@ -6,7 +6,12 @@ import {
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { gitopsServiceRef } from '@internal/plugin-gitops-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  createTaskTrigger,
+  followBaseBranchPushes,
+  gitopsServiceRef,
+} from '@internal/plugin-gitops-node';
 import { readChangeRequestSettings } from './config';
 import { ArgoCdDeployments } from './poller/argocdDeployments';
 import { ChangeRequestPoller } from './poller/ChangeRequestPoller';
@@ -23,6 +28,9 @@ import { ChangeRequestReads } from './service/reads';
 import { createRouter } from './service/router';
 import { ChangeRequestStore } from './store/ChangeRequestStore';
 import { ChangeRequestMetrics } from './telemetry/changeRequestMetrics';
+
+/** The change-request poller's global scheduled task. */
+const POLL_TASK = 'change-request-poll';
 
 /**
  * The portal's GitOps backend: records the change requests golden paths
@@ -51,6 +59,7 @@ export const gitopsPlugin = createBackendPlugin({
         notifications: notificationService,
         gitops: gitopsServiceRef,
         metrics: metricsServiceRef,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const knex = await deps.database.getClient();
@@ -115,12 +124,25 @@ export const gitopsPlugin = createBackendPlugin({
             changeRequestMetrics.transition(request, event),
         });
         await deps.scheduler.scheduleTask({
-          id: 'change-request-poll',
+          id: POLL_TASK,
           frequency: settings.pollInterval,
           timeout: { minutes: 5 },
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: () => poller.run(),
+        });
+        // A merge announced by a push webhook reaches its change request
+        // within seconds, on one replica at a time like the schedule.
+        await followBaseBranchPushes({
+          events: deps.events,
+          gitops: deps.gitops.config,
+          logger: deps.logger,
+          subscriberId: 'change-request-poller',
+          onPush: createTaskTrigger({
+            scheduler: deps.scheduler,
+            taskId: POLL_TASK,
+            logger: deps.logger,
+          }),
         });
       },
     });

@@ -64,5 +64,15 @@ export type {
 } from './validation';
 // The tag pattern lives in @internal/plugin-gitops-common (patterns.ts).
 export { IMAGE_TAG } from '@internal/plugin-gitops-common';
+export {
+  GIT_PUSH_TOPIC,
+  isBaseBranchPush,
+  PUSH_TOPICS,
+} from './events/pushEvents';
+export { followBaseBranchPushes } from './events/followPushes';
+export type { FollowPushesOptions } from './events/followPushes';
+export { createTaskTrigger } from './events/taskTrigger';
+export type { TaskTriggerOptions } from './events/taskTrigger';
+export { CoalescedRuns } from './events/coalescedRuns';
 export { createChangeRequestRecorder } from './recorder/changeRequestRecorder';
 export type { ChangeRequestRecorder } from './recorder/changeRequestRecorder';

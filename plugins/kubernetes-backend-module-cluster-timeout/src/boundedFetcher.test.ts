@@ -77,7 +77,7 @@ async function hangingCluster() {
   };
 }
 
-function params(url: string): ObjectFetchParams {
+function fetchParams(url: string): ObjectFetchParams {
   return {
     serviceId: 'developer-portal',
     clusterDetails: { name: 'stand-in', url, authMetadata: {} },
@@ -98,7 +98,9 @@ describe('boundedFetcher', () => {
     });
     try {
       const started = Date.now();
-      const answer = await fetcher.fetchObjectsForService(params(cluster.url));
+      const answer = await fetcher.fetchObjectsForService(
+        fetchParams(cluster.url),
+      );
       expect(Date.now() - started).toBeLessThan(2000);
       expect(answer).toEqual({
         errors: [
@@ -128,7 +130,7 @@ describe('boundedFetcher', () => {
       logger,
     });
     const answer = await fetcher.fetchPodMetricsByNamespaces(
-      params(closed.url).clusterDetails,
+      fetchParams(closed.url).clusterDetails,
       { type: 'anonymous' },
       new Set(['developer-portal']),
     );
@@ -156,7 +158,7 @@ describe('boundedFetcher', () => {
         timeoutMs: 300,
         logger,
       });
-      expect(await fetcher.fetchObjectsForService(params(url))).toEqual({
+      expect(await fetcher.fetchObjectsForService(fetchParams(url))).toEqual({
         errors: [],
         responses: [{ type: 'pods', resources: [{ metadata: { name: 'p' } }] }],
       });
@@ -167,7 +169,7 @@ describe('boundedFetcher', () => {
         boundedFetcher(broken, {
           timeoutMs: 300,
           logger,
-        }).fetchObjectsForService(params(url)),
+        }).fetchObjectsForService(fetchParams(url)),
       ).rejects.toThrow('bug');
     } finally {
       await new Promise(resolve => server.close(resolve));

@@ -27,8 +27,9 @@ describe('kubernetesModuleClusterTimeout', () => {
   // start-up when it cannot give it a timeout: this is where a release of
   // the plugin that reads clusters differently shows.
   it("bounds the plugin's own fetcher", async () => {
-    const { server } = await backendWith({ requestTimeout: { seconds: 2 } });
-    await server.stop();
+    const started = backendWith({ requestTimeout: { seconds: 2 } });
+    await expect(started).resolves.toHaveProperty('server');
+    await (await started).server.stop();
   });
 
   it('refuses a timeout that is not a positive duration', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
@@ -21,16 +21,23 @@ import {
   startGitopsRepository,
   TestGitopsRepository,
 } from '../__testUtils__/gitopsRepository';
+import { sqliteStore } from '../__testUtils__/providerStore';
 import { GITOPS_CATALOG_ERROR_ANNOTATION } from '../mapping/annotations';
-import {
-  GitopsEntityProvider,
-  GitopsProviderRun,
-} from './GitopsEntityProvider';
+import { GitopsProviderStore } from '../state/GitopsProviderStore';
+import { GitopsEntityProvider } from './GitopsEntityProvider';
 
 const PAYMENTS_API = 'services/team-payments/payments-api/catalog-info.yaml';
 
-/** A provider with its own mirror, and the mutations it applied. */
-async function connectProvider(config: GitopsConfig) {
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/**
+ * A provider with its own mirror (a replica, say), on a shared store, and
+ * the mutations it applied.
+ */
+async function connectProvider(
+  config: GitopsConfig,
+  store: GitopsProviderStore,
+) {
   const mutations: EntityProviderMutation[] = [];
   const connection: EntityProviderConnection = {
     applyMutation: async mutation => {
@@ -43,16 +50,17 @@ async function connectProvider(config: GitopsConfig) {
     config,
     ScmIntegrations.fromConfig(new ConfigReader({})),
   );
+  const trigger = jest.fn(async () => {});
   const provider = new GitopsEntityProvider({
     gitops: config,
     repository: () => service.repository(),
+    store,
     logger,
+    trigger,
   });
-  const refresh = jest.spyOn(provider, 'refresh');
   await provider.connect(connection);
-  // The run connect starts, to catch up at start-up.
-  const first: Promise<GitopsProviderRun> = refresh.mock.results[0].value;
-  return { provider, mutations, logger, connection, first };
+  expect(trigger).toHaveBeenCalledTimes(1);
+  return { provider, mutations, logger, connection };
 }
 
 const refs = (entities: Array<{ entity: Entity }>) =>
@@ -66,8 +74,10 @@ function lastDelta(mutations: EntityProviderMutation[]) {
 
 describe('GitopsEntityProvider', () => {
   let repo: TestGitopsRepository;
+  let store: GitopsProviderStore;
 
   beforeEach(async () => {
+    ({ store } = await sqliteStore(databases));
     repo = await startGitopsRepository({
       'README.md': '# GitOps\n',
       ...teamFiles('team-payments'),
@@ -79,8 +89,12 @@ describe('GitopsEntityProvider', () => {
   afterEach(() => repo.stop());
 
   it('reads everything once, then only what changed, and nothing when the branch did not move', async () => {
-    const { provider, mutations, first } = await connectProvider(repo.config());
-    expect(await first).toMatchObject({ kind: 'full', added: 5, errors: 0 });
+    const { provider, mutations } = await connectProvider(repo.config(), store);
+    expect(await provider.refresh()).toMatchObject({
+      kind: 'full',
+      added: 5,
+      errors: 0,
+    });
     expect(mutations[0].type).toBe('full');
     expect(
       refs(mutations[0].type === 'full' ? mutations[0].entities : []),
@@ -134,7 +148,7 @@ describe('GitopsEntityProvider', () => {
   });
 
   it('follows environments that appear and go in a folder', async () => {
-    const { provider, mutations } = await connectProvider(repo.config());
+    const { provider, mutations } = await connectProvider(repo.config(), store);
     await provider.refresh();
     await repo.push({
       files: {
@@ -158,6 +172,7 @@ describe('GitopsEntityProvider', () => {
   it('keeps the last good entity of a malformed file, with the error, until the file is fixed', async () => {
     const { provider, mutations, logger } = await connectProvider(
       repo.config(),
+      store,
     );
     const { commit: good } = await provider.refresh();
     expect(mutations).toHaveLength(1);
@@ -191,6 +206,7 @@ describe('GitopsEntityProvider', () => {
   it('emits nothing of a file that was never good, nor of hostile groups and users', async () => {
     const { provider, mutations, logger } = await connectProvider(
       repo.config(),
+      store,
     );
     await provider.refresh();
     const group = `apiVersion: backstage.io/v1alpha1
@@ -226,6 +242,7 @@ spec:
   it('gives an entity two folders name to the older file, and to the other once it is gone', async () => {
     const { provider, mutations, logger } = await connectProvider(
       repo.config(),
+      store,
     );
     await provider.refresh();
     await repo.push({ files: serviceFiles('team-search', 'payments-api') });
@@ -249,6 +266,7 @@ spec:
   it('applies nothing to its state when the catalog refuses a mutation, and retries', async () => {
     const { provider, mutations, connection } = await connectProvider(
       repo.config(),
+      store,
     );
     await provider.refresh();
     await repo.push({ remove: ['services/team-payments/payments-api'] });
@@ -267,18 +285,19 @@ spec:
     ]);
   });
 
-  it('after a restart on the same mirror, fetches only what is new and finds the last good version in history', async () => {
+  it('after a restart on the same mirror and a new database, fetches only what is new and finds the last good version in history', async () => {
     const config = repo.config();
-    const before = await connectProvider(config);
-    await before.first;
+    const before = await connectProvider(config, store);
+    await before.provider.refresh();
     const packs = await fs.readdir(
       path.join(config.mirrorDirectory, 'objects', 'pack'),
     );
     await repo.push({ files: { [PAYMENTS_API]: 'kind: [Component\n' } });
 
     const requestsBefore = repo.server.requests.length;
-    const after = await connectProvider(config);
-    const run = await after.first;
+    const fresh = await sqliteStore(databases);
+    const after = await connectProvider(config, fresh.store);
+    const run = await after.provider.refresh();
     expect(run).toMatchObject({ kind: 'full', errors: 1, added: 5 });
     // The pack of the first clone is still there; only the new commit came.
     expect(
@@ -298,5 +317,139 @@ spec:
     expect(kept.metadata.annotations![GITOPS_CATALOG_ERROR_ANNOTATION]).toMatch(
       /YAML error/,
     );
+  });
+
+  it('after a restart on the same database, keeps the version the catalog has, and changes no folder state that did not change', async () => {
+    const config = repo.config();
+    const before = await connectProvider(config, store);
+    const { commit: applied } = await before.provider.refresh();
+    // Two merges between runs: a good new version, then a broken one.
+    await repo.push({
+      files: serviceFiles('team-payments', 'payments-api', {
+        description: 'Never applied',
+      }),
+    });
+    await repo.push({ files: { [PAYMENTS_API]: 'kind: [Component\n' } });
+
+    const after = await connectProvider(config, store);
+    const record = jest.spyOn(store, 'record');
+    expect(await after.provider.refresh()).toMatchObject({
+      kind: 'full',
+      errors: 1,
+      // Every file once, none from history.
+      filesRead: 3,
+      statesLoaded: 3,
+    });
+    const full = after.mutations[0] as { entities: Array<{ entity: Entity }> };
+    const kept = full.entities.find(
+      e => e.entity.metadata.name === 'payments-api',
+    )!.entity;
+    expect(kept.metadata.description).toBe('The payments-api service');
+    expect(
+      kept.metadata.annotations![GITOPS_CATALOG_ERROR_ANNOTATION],
+    ).toContain(
+      `the catalog keeps the version of commit ${applied.slice(0, 12)}`,
+    );
+    // Only the broken folder's state changed.
+    expect([...record.mock.calls[0][3].keys()]).toEqual([
+      'services/team-payments/payments-api',
+    ]);
+  });
+
+  it('on two replicas, one diffs from what the other applied: an entity added on one and removed on the other goes', async () => {
+    const a = await connectProvider(
+      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-a` }),
+      store,
+    );
+    const b = await connectProvider(
+      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-b` }),
+      store,
+    );
+    expect(await b.provider.refresh()).toMatchObject({ kind: 'full' });
+    expect(await a.provider.refresh()).toMatchObject({
+      kind: 'full',
+      statesLoaded: 3,
+    });
+
+    await repo.push({ files: serviceFiles('team-payments', 'ephemeral') });
+    expect(await a.provider.refresh()).toMatchObject({
+      kind: 'delta',
+      added: 1,
+      statesLoaded: 0,
+    });
+    expect(await b.provider.refresh()).toMatchObject({ kind: 'none' });
+
+    await repo.push({ remove: ['services/team-payments/ephemeral'] });
+    // B reads the one folder state A wrote since B's own run, not all.
+    expect(await b.provider.refresh()).toMatchObject({
+      kind: 'delta',
+      removed: 1,
+      statesLoaded: 1,
+      foldersRead: 0,
+    });
+    expect(lastDelta(b.mutations).removed).toEqual([
+      { entityRef: 'component:default/ephemeral' },
+    ]);
+
+    // A catches up on the removal the same way, and hands over nothing.
+    await repo.push({ files: serviceFiles('team-payments', 'refunds') });
+    expect(await a.provider.refresh()).toMatchObject({
+      kind: 'delta',
+      added: 1,
+      removed: 0,
+      statesLoaded: 1,
+    });
+    expect(
+      lastDelta(a.mutations).added.map(e => e.entity.metadata.name),
+    ).toEqual(['refunds']);
+  });
+
+  it('after a run that died between changing the catalog and recording it, the next run on any replica applies a full mutation', async () => {
+    const a = await connectProvider(
+      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-a` }),
+      store,
+    );
+    const b = await connectProvider(
+      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-b` }),
+      store,
+    );
+    await a.provider.refresh();
+    await b.provider.refresh();
+    await repo.push({ files: serviceFiles('team-payments', 'ephemeral') });
+    jest
+      .spyOn(store, 'record')
+      .mockRejectedValueOnce(new Error('connection terminated'));
+    await expect(a.provider.refresh()).rejects.toThrow('connection terminated');
+    expect(lastDelta(a.mutations).added[0].entity.metadata.name).toBe(
+      'ephemeral',
+    );
+
+    await repo.push({ remove: ['services/team-payments/ephemeral'] });
+    const run = await b.provider.refresh();
+    expect(run).toMatchObject({ kind: 'full', added: 5 });
+    const full = b.mutations[b.mutations.length - 1];
+    expect(full.type).toBe('full');
+    expect(b.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('changed the catalog without recording'),
+    );
+    // And the run after it is a delta again.
+    await repo.push({ files: serviceFiles('team-payments', 'refunds') });
+    expect(await a.provider.refresh()).toMatchObject({ kind: 'delta' });
+  });
+
+  it('stops before touching the catalog when another run applied since it read the state', async () => {
+    const { provider, mutations } = await connectProvider(repo.config(), store);
+    await provider.refresh();
+    await repo.push({ files: serviceFiles('team-payments', 'refunds') });
+    const seen = await store.applied();
+    // Another replica's run claims and records in between.
+    jest.spyOn(store, 'applied').mockResolvedValueOnce(seen);
+    await store.claim(seen, 'other-run');
+    await store.record(seen, 'other-run', seen.commit!, new Map());
+    await expect(provider.refresh()).rejects.toThrow(
+      'Another run changed the catalog meanwhile',
+    );
+    expect(mutations).toHaveLength(1);
+    expect(await provider.refresh()).toMatchObject({ kind: 'delta', added: 1 });
   });
 });

@@ -71,6 +71,11 @@ export class CatalogView {
     return this.state.folder(holder);
   }
 
+  /** Every entity ref some folder claims. */
+  refs(): string[] {
+    return this.state.refs();
+  }
+
   /** The emitted entities of some refs (absent when no folder holds one). */
   async entities(refs: Iterable<string>): Promise<Map<string, DeferredEntity>> {
     const result = new Map<string, DeferredEntity>();

@@ -1,8 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { GitopsConfig, GitOpsRepository } from '@internal/plugin-gitops-node';
 import { mapCatalogFile } from '../mapping/mapCatalogFile';
-import { fileHistory, FolderScan, GitClock } from './gitReads';
-import { FolderState, FolderUpdates, KeptState } from './keptState';
+import {
+  fileHistory,
+  FolderScan,
+  GitClock,
+  listFiles,
+  scanFolders,
+} from './gitReads';
+import { FolderState, FolderUpdates, KeptState, sameJson } from './keptState';
 
 /** How far back a file's history is searched for its last good version. */
 const HISTORY_LIMIT = 20;
@@ -86,11 +93,30 @@ async function keepLastGood(
 }
 
 /**
+ * The state of a folder whose file is good at `head`. A version that is
+ * already kept keeps its commit, so re-reading an unchanged folder (as a
+ * full run does) changes nothing in the shared state.
+ */
+function goodState(
+  previous: FolderState | undefined,
+  file: string,
+  entities: Entity[],
+  head: string,
+): FolderState {
+  return previous &&
+    !previous.error &&
+    previous.file === file &&
+    sameJson(previous.entities, entities)
+    ? previous
+    : { file, entities, goodCommit: head };
+}
+
+/**
  * The kept state of each scanned folder at the head commit: its entities,
  * or its last good ones with the error of the file at the head commit, or
  * nothing (no catalog-info.yaml, or one that was never good).
  */
-export async function evaluateFolders(
+async function evaluateFolders(
   scans: Map<string, FolderScan>,
   contents: Map<string, string>,
   ctx: EvaluationContext,
@@ -118,9 +144,44 @@ export async function evaluateFolders(
     evaluation.updates.set(
       path,
       result.ok
-        ? { file, entities: result.entities, goodCommit: ctx.head }
+        ? goodState(ctx.state.folder(path), file, result.entities, ctx.head)
         : await keepLastGood(ctx, scan, file, result.error, evaluation),
     );
   }
   return evaluation;
+}
+
+/** What reading some folders at the head commit found. */
+export interface FolderReading extends Evaluation {
+  /** Layout folders read at the head commit. */
+  foldersRead: number;
+  /** catalog-info.yaml versions read, from history included. */
+  filesRead: number;
+}
+
+/**
+ * Reads folders at the head commit (every folder of the layout when none
+ * are given) into updates: one git process lists them and one reads their
+ * catalog-info.yaml files. Folders that are gone (a merged decommission)
+ * lose their entities.
+ */
+export async function readFolders(
+  ctx: EvaluationContext,
+  folders?: string[],
+): Promise<FolderReading> {
+  const { repo, head, clock } = ctx;
+  const scans = scanFolders(
+    await clock.time(() => listFiles(repo, head, folders)),
+  );
+  const files = [...scans.values()].flatMap(scan => scan.file ?? []);
+  const contents = await clock.time(() => repo.readFiles(head, files));
+  const evaluation = await evaluateFolders(scans, contents, ctx);
+  for (const path of folders ?? ctx.state.folderPaths()) {
+    if (!scans.has(path)) evaluation.updates.set(path, undefined);
+  }
+  return {
+    ...evaluation,
+    foldersRead: scans.size,
+    filesRead: files.length + evaluation.historyReads,
+  };
 }

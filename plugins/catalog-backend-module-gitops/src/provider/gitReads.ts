@@ -5,16 +5,13 @@ import {
   folderOfPath,
   GitopsFolder,
 } from '@internal/plugin-gitops-common';
-import {
-  GitCommandError,
-  GitOpsRepository,
-} from '@internal/plugin-gitops-node';
+import { GitOpsRepository } from '@internal/plugin-gitops-node';
 
 /**
  * Everything the provider reads from the mirror, each read one git process
  * however many files it covers, so a run's cost follows the number of
  * changed folders and not the number of files. Git runs through the
- * repository's own `git()`, never on its own.
+ * repository (its `git()` and `readFiles()`), never on its own.
  */
 
 /** The top-level folders of the layout that hold catalog entities. */
@@ -104,54 +101,6 @@ export async function changedFolders(
     if (folder) folders.add(folder.folder);
   }
   return [...folders];
-}
-
-/**
- * The text of many files at one commit. `git grep` with an empty pattern
- * prints every line of every file as `<commit>:<path>\0<line>\n` from one
- * process (binary files are skipped); `git cat-file --batch` would need a
- * stdin that the repository's `git()` does not offer. Paths must hold no
- * newline, which layout paths (DNS labels) never do.
- */
-export async function readFiles(
-  repo: GitOpsRepository,
-  commit: string,
-  paths: string[],
-): Promise<Map<string, string>> {
-  const lines = new Map<string, string[]>(paths.map(path => [path, []]));
-  const prefix = `${commit}:`.length;
-  for (const part of chunks(paths)) {
-    let stdout = '';
-    try {
-      ({ stdout } = await repo.git([
-        'grep',
-        '-z',
-        '--no-color',
-        '-I',
-        '-e',
-        '',
-        commit,
-        '--',
-        ...part,
-      ]));
-    } catch (error) {
-      // Exit code 1: no line matched, as when every file is empty.
-      if (!(error instanceof GitCommandError && error.exitCode === 1)) {
-        throw error;
-      }
-    }
-    for (const record of stdout.split('\n')) {
-      const end = record.indexOf('\0');
-      if (end < 0) continue;
-      lines.get(record.slice(prefix, end))?.push(record.slice(end + 1));
-    }
-  }
-  return new Map(
-    [...lines].map(([path, text]) => [
-      path,
-      text.length ? `${text.join('\n')}\n` : '',
-    ]),
-  );
 }
 
 /** Commits that changed a file, newest first, at most `limit`. */

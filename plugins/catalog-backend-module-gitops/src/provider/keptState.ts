@@ -16,6 +16,15 @@ export interface FolderState {
 export type FolderUpdates = Map<string, FolderState | undefined>;
 
 /**
+ * Whether two states (or entities) are the same. Kept states may come from
+ * the shared database, a JSON round trip, so they compare as JSON: a field
+ * that JSON drops (undefined) makes no difference.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
  * The entities of every folder as last processed, and which folders claim
  * each entity ref (two folders can name the same entity, as
  * `services/a/x` and `services/b/x` both name Component x), so a run only
@@ -56,6 +65,15 @@ export class KeptState {
       }
     }
     return refs;
+  }
+
+  /** The updates that change something. */
+  changes(updates: FolderUpdates): FolderUpdates {
+    return new Map(
+      [...updates].filter(
+        ([path, next]) => !sameJson(this.#folders.get(path), next),
+      ),
+    );
   }
 
   /** Applies updates; the returned function undoes them. */

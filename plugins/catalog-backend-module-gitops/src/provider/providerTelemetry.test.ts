@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { tracingServiceMock } from '@backstage/backend-test-utils/alpha';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
@@ -6,8 +6,11 @@ import { createGitopsService } from '@internal/plugin-gitops-node';
 import { recordMetrics } from '@internal/stand-ins';
 import { serviceFiles, teamFiles } from '../__testUtils__/fixtures';
 import { startGitopsRepository } from '../__testUtils__/gitopsRepository';
+import { sqliteStore } from '../__testUtils__/providerStore';
 import { GitopsEntityProvider } from './GitopsEntityProvider';
 import { GitopsProviderTelemetry } from './providerTelemetry';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 describe('GitopsProviderTelemetry', () => {
   it("counts and times the provider's runs, failed ones too, each in a span", async () => {
@@ -25,6 +28,7 @@ describe('GitopsProviderTelemetry', () => {
     const provider = new GitopsEntityProvider({
       gitops: config,
       repository: () => service.repository(),
+      store: (await sqliteStore(databases)).store,
       logger: mockServices.logger.mock(),
       telemetry: new GitopsProviderTelemetry(recorder.meter, tracing),
     });
@@ -32,7 +36,8 @@ describe('GitopsProviderTelemetry', () => {
       applyMutation: async () => {},
       refresh: async () => {},
     });
-    // The run connect starts (a full one), and one more.
+    // A full run, and one more.
+    await provider.refresh();
     await provider.refresh();
 
     // The Git server goes away: the run fails, the catalog keeps its entities.

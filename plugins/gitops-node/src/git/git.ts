@@ -51,6 +51,11 @@ export function redact(text: string, auth?: GitAuth): string {
   return result;
 }
 
+/** Most output a git command may print; more fails it. */
+export const GIT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+/** How long a git command may take unless its caller says otherwise. */
+export const GIT_TIMEOUT_MS = 120_000;
+
 /** Options of {@link runGit}. */
 export interface RunGitOptions {
   cwd?: string;
@@ -65,7 +70,7 @@ export interface RunGitOptions {
  * or `.git/config`), user and system config ignored so a developer's
  * credential helpers or URL rewrites play no part, and only HTTP(S) remotes.
  */
-function gitEnvironment(options: RunGitOptions): NodeJS.ProcessEnv {
+export function gitEnvironment(options: RunGitOptions): NodeJS.ProcessEnv {
   const config: Array<[string, string]> = [
     ['credential.helper', ''],
     ['core.quotePath', 'false'],
@@ -108,7 +113,7 @@ export function runGit(
   options: RunGitOptions = {},
 ): Promise<{ stdout: string; stderr: string }> {
   const env = gitEnvironment(options);
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
   const command = args.find(arg => !arg.startsWith('-')) ?? args[0];
   const run = () =>
     new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
@@ -118,7 +123,7 @@ export function runGit(
         {
           cwd: options.cwd,
           env,
-          maxBuffer: 256 * 1024 * 1024,
+          maxBuffer: GIT_MAX_OUTPUT_BYTES,
           timeout: timeoutMs,
         },
         (error, stdout, stderr) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GitopsConfig } from '../config';
 import { GitAuth, GitCommandError, runGit } from '../git/git';
 import { Change, parseNameStatus } from '../git/changes';
+import { catFiles } from './catFiles';
 import { SerialQueue } from './serialQueue';
 import { Worktree } from './Worktree';
 
@@ -180,13 +181,12 @@ export class GitOpsRepository {
     commit: string,
     repoPath: string,
   ): Promise<string | undefined> {
-    try {
-      return (await this.git(['cat-file', 'blob', `${commit}:${repoPath}`]))
-        .stdout;
-    } catch (error) {
-      if (error instanceof GitCommandError) return undefined;
-      throw error;
-    }
+    return (await this.readFiles(commit, [repoPath])).get(repoPath);
+  }
+
+  /** Many files at a commit, by path, from one git process (none: left out). */
+  readFiles(commit: string, paths: string[]): Promise<Map<string, string>> {
+    return catFiles(this.gitDir, commit, paths);
   }
 
   /** The names in a folder at a commit, or undefined when it is no folder. */

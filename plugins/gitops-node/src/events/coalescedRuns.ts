@@ -3,6 +3,8 @@
  * many requests arrive during a run (a burst of pushes, a push during a
  * scheduled run), they share one more run, which starts after the current
  * one and so sees everything they announced.
+ *
+ * @public
  */
 export class CoalescedRuns<T> {
   readonly #task: () => Promise<T>;

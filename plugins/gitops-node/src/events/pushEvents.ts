@@ -1,5 +1,6 @@
 import { EventParams } from '@backstage/plugin-events-node';
-import { GitopsConfig, repoWebUrl } from '@internal/plugin-gitops-node';
+import { GitopsConfig } from '../config';
+import { repoWebUrl } from '../publishers/changeUrls';
 
 /**
  * Topic of the plain-Git push webhook, served by the events backend at
@@ -11,8 +12,11 @@ import { GitopsConfig, repoWebUrl } from '@internal/plugin-gitops-node';
 export const GIT_PUSH_TOPIC = 'gitops';
 
 /**
- * Push topics the provider follows: the GitHub and GitLab modules' routers
- * publish pushes under `github.push` and `gitlab.push`.
+ * Topics that announce pushes to the GitOps repository: the GitHub and
+ * GitLab modules' routers publish pushes under `github.push` and
+ * `gitlab.push`, the plain-Git webhook under {@link GIT_PUSH_TOPIC}.
+ *
+ * @public
  */
 export const PUSH_TOPICS = ['github.push', 'gitlab.push', GIT_PUSH_TOPIC];
 
@@ -52,10 +56,12 @@ function pushedRepositoryUrls(payload: unknown): unknown[] {
  * Whether an event announces a push to the base branch of the GitOps
  * repository; pushes to other repositories or branches, and other events
  * of the plain-Git webhook, are not.
+ *
+ * @public
  */
 export function isBaseBranchPush(
   event: EventParams,
-  gitops: GitopsConfig,
+  gitops: Pick<GitopsConfig, 'repoUrl' | 'baseBranch'>,
 ): boolean {
   if (!PUSH_TOPICS.includes(event.topic)) return false;
   const type = EVENT_HEADERS.map(header => event.metadata?.[header]).find(

@@ -1,15 +1,13 @@
-import { gitopsConfig } from '../__testUtils__/fixtures';
 import { isBaseBranchPush } from './pushEvents';
 
-const github = gitopsConfig({
-  provider: 'github',
+const github = {
   repoUrl: 'https://github.example.com/platform/gitops.git',
-});
-const gitlab = gitopsConfig({
-  provider: 'gitlab',
+  baseBranch: 'main',
+};
+const gitlab = {
   repoUrl: 'https://gitlab.example.com/platform/infra/gitops.git',
   baseBranch: 'production',
-});
+};
 
 describe('isBaseBranchPush', () => {
   it('accepts a GitHub push to the base branch of the repository', () => {
@@ -69,7 +67,10 @@ describe('isBaseBranchPush', () => {
   });
 
   it('takes only push events from the plain-Git webhook', () => {
-    const config = gitopsConfig();
+    const config = {
+      repoUrl: 'https://git.example.com/platform/gitops.git',
+      baseBranch: 'main',
+    };
     const eventPayload = {
       ref: 'refs/heads/main',
       repository: { clone_url: config.repoUrl },
