@@ -27,10 +27,8 @@ export { GitopsEntityProvider } from './provider/GitopsEntityProvider';
 export { GitopsProviderTelemetry } from './provider/providerTelemetry';
 export { GitopsProviderStore } from './state/GitopsProviderStore';
 export type { AppliedState } from './state/GitopsProviderStore';
-export type {
-  GitopsEntityProviderOptions,
-  GitopsProviderRun,
-} from './provider/GitopsEntityProvider';
+export type { GitopsEntityProviderOptions } from './provider/GitopsEntityProvider';
+export type { GitopsProviderRun } from './provider/run';
 export { GitopsCatalogErrorProcessor } from './processor/GitopsCatalogErrorProcessor';
 export {
   argocdAppAnnotation,

@@ -4,7 +4,7 @@ import {
   MetricsServiceHistogram,
   TracingService,
 } from '@backstage/backend-plugin-api/alpha';
-import type { GitopsProviderRun } from './GitopsEntityProvider';
+import type { GitopsProviderRun } from './run';
 
 type RunAttributes = { result: 'success' | 'failure' };
 
