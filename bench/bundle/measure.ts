@@ -113,6 +113,8 @@ interface Target {
     configFiles: string[];
     env: NodeJS.ProcessEnv;
     close(): Promise<void>;
+    /** Node options of its image's CMD; the portal image's when absent. */
+    nodeOptions?: string[];
   }>;
 }
 
@@ -125,9 +127,13 @@ async function measure(target: Target, scratch: string): Promise<Figures> {
   const nodeModules = diskUsage(path.join(target.appDir, 'node_modules'));
   const pg = await startPostgres(dir);
   const port = await freePort();
-  const { configFiles, env, close } = await target.setup(port, pg, dir);
+  const { configFiles, env, close, nodeOptions } = await target.setup(
+    port,
+    pg,
+    dir,
+  );
   const start = () =>
-    spawnBundle({ appDir: target.appDir, port, configFiles, env });
+    spawnBundle({ appDir: target.appDir, port, configFiles, env, nodeOptions });
   let backend: BundleProcess | undefined;
   let runs = 0;
   const keepLog = () =>
@@ -245,6 +251,8 @@ function vanilla(appDir: string): Target {
           POSTGRES_USER: pg.user,
           POSTGRES_PASSWORD: pg.password,
         },
+        // Its Dockerfile's CMD is plain `node packages/backend`.
+        nodeOptions: [],
         close: async () => {},
       };
     },

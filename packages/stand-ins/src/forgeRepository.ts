@@ -27,10 +27,11 @@ export class ForgeRepository {
    * Merges `branch` into `base` as a reviewer would in the forge, and
    * deletes the branch when asked.
    */
-  merge(branch: string, base: string, deleteBranch = false): Promise<string> {
-    return mergeBranch(this.bare, branch, base, { deleteBranch });
+  merge(branch: string, base: string, andDelete = false): Promise<string> {
+    return mergeBranch(this.bare, branch, base, { deleteBranch: andDelete });
   }
 
+  /** Deletes a branch, as closing a change request in the forge does. */
   deleteBranch(branch: string): Promise<void> {
     return deleteBranch(this.bare, branch);
   }

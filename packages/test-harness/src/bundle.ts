@@ -79,6 +79,8 @@ export interface BundleOptions {
   port: number;
   configFiles: string[];
   env: NodeJS.ProcessEnv;
+  /** Node options before `packages/backend`; the portal image's ({@link imageNodeOptions}) by default. */
+  nodeOptions?: string[];
 }
 
 /**
@@ -114,7 +116,7 @@ export function spawnBundle(options: BundleOptions): BundleProcess {
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      ...imageNodeOptions(),
+      ...(options.nodeOptions ?? imageNodeOptions()),
       'packages/backend',
       ...options.configFiles.flatMap(file => ['--config', file]),
     ],

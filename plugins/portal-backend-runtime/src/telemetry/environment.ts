@@ -4,8 +4,10 @@
  * port (9464, the port Red Hat Developer Hub uses) and loopback unless the
  * image or the operator says otherwise; no trace or log export until
  * `OTEL_TRACES_EXPORTER` asks for one (the SDK would default to OTLP on
- * localhost:4318); and resource attributes from the environment and the
- * host only, so no command line reaches `target_info`.
+ * localhost:4318); resource attributes from the environment and the host
+ * only, so no command line reaches `target_info`; and the SDK's own errors
+ * (a metrics port in use, a collector that refuses spans) on stderr, where
+ * the SDK would otherwise say nothing.
  */
 export const TELEMETRY_DEFAULTS: Readonly<Record<string, string>> = {
   OTEL_SERVICE_NAME: 'developer-portal',
@@ -15,6 +17,7 @@ export const TELEMETRY_DEFAULTS: Readonly<Record<string, string>> = {
   OTEL_TRACES_EXPORTER: 'none',
   OTEL_LOGS_EXPORTER: 'none',
   OTEL_NODE_RESOURCE_DETECTORS: 'env,host',
+  OTEL_LOG_LEVEL: 'error',
 };
 
 /**
