@@ -47,6 +47,9 @@ async function requestAndOpen(page: Page, fill: () => Promise<void>) {
   return href;
 }
 
+/** One look at a page that `eventually` reloads until it passes. */
+const soon = expect.configure({ timeout: 10_000 });
+
 /** Reloads a page until `check` passes (the catalog ingests asynchronously). */
 async function eventually(page: Page, url: string, check: () => Promise<void>) {
   await expect(async () => {
@@ -58,7 +61,8 @@ async function eventually(page: Page, url: string, check: () => Promise<void>) {
 async function pickTeam(page: Page) {
   const team = page.getByRole('textbox', { name: 'Team', exact: true });
   await team.click();
-  await team.fill(TEAM);
+  // The picker offers groups by title ("Payments Team").
+  await team.fill('Payments');
   await page
     .getByRole('option', { name: /Payments/i })
     .first()
@@ -83,10 +87,16 @@ test('a platform engineer onboards the team; merged, its namespaces are in the c
   await expect(page.getByText(`teams/${TEAM}/appproject.yaml`)).toBeVisible();
   merge(`portal/onboard-team/${TEAM}`);
   await eventually(page, `/catalog/default/group/${TEAM}`, async () => {
-    await expect(page.getByText(`teams/${TEAM}`).first()).toBeVisible();
-    await expect(page.getByText(`Onboard team ${TEAM}`)).toBeVisible();
+    await soon(page.getByText(`teams/${TEAM}`).first()).toBeVisible();
+    await soon(page.getByText(`Onboard team ${TEAM}`)).toBeVisible();
   });
-  await expect(page.getByText(`${TEAM}-prod`).first()).toBeVisible();
+  for (const env of ENVS) {
+    await eventually(page, `/catalog/default/resource/${TEAM}-${env}`, () =>
+      soon(
+        page.getByRole('heading', { name: `Payments (${env})` }),
+      ).toBeVisible(),
+    );
+  }
 });
 
 test('bob deploys a service; merged, he sees it with its GitOps card, the change merged, and a notification', async ({
@@ -118,17 +128,17 @@ test('bob deploys a service; merged, he sees it with its GitOps card, the change
 
   merge(`portal/deploy-service/${TEAM}/${SERVICE}`);
   await eventually(bob, `/catalog/default/component/${SERVICE}`, async () => {
-    await expect(
+    await soon(
       bob.getByText(`services/${TEAM}/${SERVICE}`).first(),
     ).toBeVisible();
-    await expect(bob.getByText('merged').first()).toBeVisible();
+    await soon(bob.getByText('merged').first()).toBeVisible();
   });
   await bob.goto('/gitops?scope=mine&state=merged');
   await expect(
     bob.getByRole('link', { name: `Deploy service ${SERVICE} for ${TEAM}` }),
   ).toBeVisible();
   await eventually(bob, '/notifications', async () => {
-    await expect(
+    await soon(
       bob.getByText(`Merged: Deploy service ${SERVICE} for ${TEAM}`),
     ).toBeVisible();
   });
@@ -143,10 +153,10 @@ test('Argo CD reports the service Synced/Healthy, then Degraded: the card and no
     status: { sync: 'Synced', health: 'Healthy' },
   });
   await eventually(bob, `/catalog/default/component/${SERVICE}`, async () => {
-    await expect(bob.getByText('Healthy')).toHaveCount(ENVS.length);
+    await soon(bob.getByText('Healthy')).toHaveCount(ENVS.length);
   });
   await eventually(bob, '/notifications', async () => {
-    await expect(
+    await soon(
       bob.getByText(`Deployed: Deploy service ${SERVICE}`),
     ).toBeVisible();
   });
@@ -158,10 +168,10 @@ test('Argo CD reports the service Synced/Healthy, then Degraded: the card and no
     status: { sync: 'Synced', health: 'Degraded' },
   });
   await eventually(bob, `/catalog/default/component/${SERVICE}`, async () => {
-    await expect(bob.getByText('Degraded').first()).toBeVisible();
+    await soon(bob.getByText('Degraded').first()).toBeVisible();
   });
   await eventually(bob, '/notifications', async () => {
-    await expect(
+    await soon(
       bob.getByText(`Degraded after your change: Deploy service ${SERVICE}`),
     ).toBeVisible();
   });
@@ -171,13 +181,15 @@ test('bob decommissions the service, picked from the catalog; merged, the entity
   await bob.goto('/create/templates/default/decommission-service');
   await requestAndOpen(bob, async () => {
     await pickTeam(bob);
-    const service = bob.getByRole('combobox', { name: 'Service' });
+    const service = bob.getByRole('button', { name: /Service/ });
     await service.click();
     await bob.getByRole('option', { name: SERVICE }).click();
-    await bob.getByLabel(/I understand/).check();
+    const confirm = bob.getByLabel(/I understand/);
+    await expect(confirm).not.toBeChecked();
+    await confirm.check();
   });
   merge(`portal/decommission-service/${TEAM}/${SERVICE}`);
   await eventually(bob, `/catalog/default/component/${SERVICE}`, async () => {
-    await expect(bob.getByText(/not found|no entity/i).first()).toBeVisible();
+    await soon(bob.getByText(/not found|no entity/i).first()).toBeVisible();
   });
 });
