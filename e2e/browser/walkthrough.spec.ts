@@ -69,6 +69,13 @@ async function pickTeam(page: Page) {
     .click();
 }
 
+/** The GitOps card's Argo CD section (Roadie's card shows the same states). */
+function argoCdSection(page: Page) {
+  return page
+    .getByRole('heading', { name: 'Argo CD', exact: true })
+    .locator('xpath=..');
+}
+
 async function newPage(browser: Browser) {
   return (await browser.newContext()).newPage();
 }
@@ -131,12 +138,13 @@ test('bob deploys a service; merged, he sees it with its GitOps card, the change
     await soon(
       bob.getByText(`services/${TEAM}/${SERVICE}`).first(),
     ).toBeVisible();
-    await soon(bob.getByText('merged').first()).toBeVisible();
+    await soon(bob.getByText('merged', { exact: true }).first()).toBeVisible();
   });
-  await bob.goto('/gitops?scope=mine&state=merged');
-  await expect(
-    bob.getByRole('link', { name: `Deploy service ${SERVICE} for ${TEAM}` }),
-  ).toBeVisible();
+  await eventually(bob, '/gitops?scope=mine&state=merged', () =>
+    soon(
+      bob.getByRole('link', { name: `Deploy service ${SERVICE} for ${TEAM}` }),
+    ).toBeVisible(),
+  );
   await eventually(bob, '/notifications', async () => {
     await soon(
       bob.getByText(`Merged: Deploy service ${SERVICE} for ${TEAM}`),
@@ -153,7 +161,9 @@ test('Argo CD reports the service Synced/Healthy, then Degraded: the card and no
     status: { sync: 'Synced', health: 'Healthy' },
   });
   await eventually(bob, `/catalog/default/component/${SERVICE}`, async () => {
-    await soon(bob.getByText('Healthy')).toHaveCount(ENVS.length);
+    await soon(argoCdSection(bob).getByText('Healthy')).toHaveCount(
+      ENVS.length,
+    );
   });
   await eventually(bob, '/notifications', async () => {
     await soon(
@@ -168,7 +178,7 @@ test('Argo CD reports the service Synced/Healthy, then Degraded: the card and no
     status: { sync: 'Synced', health: 'Degraded' },
   });
   await eventually(bob, `/catalog/default/component/${SERVICE}`, async () => {
-    await soon(bob.getByText('Degraded').first()).toBeVisible();
+    await soon(argoCdSection(bob).getByText('Degraded')).toHaveCount(1);
   });
   await eventually(bob, '/notifications', async () => {
     await soon(
