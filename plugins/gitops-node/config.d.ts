@@ -46,8 +46,8 @@ export interface Config {
      * Where this backend keeps its mirror of the repository (a bare
      * repository, fetched incrementally; tasks get worktrees of it). It
      * should survive restarts of the process but need not be shared between
-     * replicas. Default: a folder per repository under the OS temporary
-     * folder.
+     * replicas. Default: a folder per repository and backend listen
+     * address under the OS temporary folder.
      */
     mirrorDirectory?: string;
     /**

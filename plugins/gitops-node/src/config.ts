@@ -79,11 +79,18 @@ function readAuth(gitops: Config): GitopsConfig['auth'] {
 }
 
 /**
- * The default mirror folder: one per repository under the OS temporary
- * folder, which the image and the chart keep writable.
+ * The default mirror folder: one per repository and backend under the OS
+ * temporary folder, which the image and the chart keep writable. The
+ * backend's listen address is part of the key because two backends on one
+ * machine (replicas, or a test beside `yarn start`) must not fetch into one
+ * mirror at once: git's ref locks would fail one of them.
  */
-function defaultMirrorDirectory(repoUrl: string): string {
-  const id = crypto.createHash('sha256').update(repoUrl).digest('hex');
+function defaultMirrorDirectory(repoUrl: string, config: Config): string {
+  const listen = JSON.stringify(config.getOptional('backend.listen') ?? null);
+  const id = crypto
+    .createHash('sha256')
+    .update(`${repoUrl}\n${listen}`)
+    .digest('hex');
   return path.join(os.tmpdir(), 'developer-portal-gitops', id.slice(0, 16));
 }
 
@@ -132,7 +139,7 @@ export function readGitopsConfig(config: Config): GitopsConfig | undefined {
     auth: readAuth(gitops),
     mirrorDirectory:
       gitops.getOptionalString('mirrorDirectory') ??
-      defaultMirrorDirectory(repoUrl),
+      defaultMirrorDirectory(repoUrl, config),
     gitTimeoutMs: gitops.has('gitTimeout')
       ? durationToMilliseconds(
           readDurationFromConfig(gitops, { key: 'gitTimeout' }),
