@@ -13,7 +13,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { ChangeRequestScope, gitopsApiRef } from '../../api';
 import { LoadError } from '../common/LoadError';
 import { ChangeRequestTable } from './ChangeRequestTable';
-import { PAGE_SIZES, useListParams } from './useListParams';
+import { ListParams, PAGE_SIZES, useListParams } from './useListParams';
 
 const SCOPE_TABS: Array<{ scope: ChangeRequestScope; label: string }> = [
   { scope: 'mine', label: 'Mine' },
@@ -26,6 +26,57 @@ const EMPTY: Record<ChangeRequestScope, string> = {
   team: 'No change requests for your teams.',
   all: 'No change requests that you may read.',
 };
+
+/** Whose requests (tabs), the entity they are filtered to, and the state. */
+function ChangesFilters(props: {
+  params: ListParams;
+  update: (p: Partial<ListParams>) => void;
+}) {
+  const { params, update } = props;
+  return (
+    <Box display="flex" alignItems="center" flexWrap="wrap" mb={2}>
+      <Tabs
+        value={params.scope}
+        onChange={(_, next) => update({ scope: next })}
+        indicatorColor="primary"
+        aria-label="Whose change requests"
+      >
+        {SCOPE_TABS.map(tab => (
+          <Tab key={tab.scope} value={tab.scope} label={tab.label} />
+        ))}
+      </Tabs>
+      <Box flexGrow={1} />
+      {params.entityRef && (
+        <Chip
+          label={<EntityRefLink entityRef={params.entityRef} hideIcon />}
+          onDelete={() => update({ entityRef: undefined })}
+          style={{ marginRight: 16 }}
+        />
+      )}
+      <TextField
+        select
+        label="State"
+        variant="outlined"
+        size="small"
+        value={params.state ?? 'any'}
+        onChange={e =>
+          update({
+            state:
+              e.target.value === 'any'
+                ? undefined
+                : (e.target.value as ChangeRequestState),
+          })
+        }
+        style={{ minWidth: 140 }}
+      >
+        <MenuItem value="any">Any state</MenuItem>
+        <MenuItem value="open">Open</MenuItem>
+        <MenuItem value="merged">Merged</MenuItem>
+        <MenuItem value="closed">Closed</MenuItem>
+      </TextField>
+    </Box>
+  );
+}
 
 /**
  * The Changes page: my change requests, my teams', or all I may read,
@@ -50,47 +101,7 @@ export function ChangesPage() {
 
   return (
     <Content>
-      <Box display="flex" alignItems="center" flexWrap="wrap" mb={2}>
-        <Tabs
-          value={scope}
-          onChange={(_, next) => update({ scope: next })}
-          indicatorColor="primary"
-          aria-label="Whose change requests"
-        >
-          {SCOPE_TABS.map(tab => (
-            <Tab key={tab.scope} value={tab.scope} label={tab.label} />
-          ))}
-        </Tabs>
-        <Box flexGrow={1} />
-        {entityRef && (
-          <Chip
-            label={<EntityRefLink entityRef={entityRef} hideIcon />}
-            onDelete={() => update({ entityRef: undefined })}
-            style={{ marginRight: 16 }}
-          />
-        )}
-        <TextField
-          select
-          label="State"
-          variant="outlined"
-          size="small"
-          value={state ?? 'any'}
-          onChange={e =>
-            update({
-              state:
-                e.target.value === 'any'
-                  ? undefined
-                  : (e.target.value as ChangeRequestState),
-            })
-          }
-          style={{ minWidth: 140 }}
-        >
-          <MenuItem value="any">Any state</MenuItem>
-          <MenuItem value="open">Open</MenuItem>
-          <MenuItem value="merged">Merged</MenuItem>
-          <MenuItem value="closed">Closed</MenuItem>
-        </TextField>
-      </Box>
+      <ChangesFilters params={params} update={update} />
       {error ? (
         <LoadError error={error} />
       ) : (

@@ -1,4 +1,5 @@
 import { Progress } from '@backstage/core-components';
+import type { ReactElement } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -63,24 +64,47 @@ function ApplicationRow(props: { label: string; app: ApplicationStatus }) {
   );
 }
 
-/** Sync and health per environment, as a table (the GitOps card). */
-export function ArgoCdStatusTable(props: { entityRef: string }) {
+/**
+ * Loads the entity's status once, and shows progress, the notice that
+ * stands instead of a status, or what `children` makes of the applications.
+ */
+function WithApplications(props: {
+  entityRef: string;
+  notice: (text: string, status: ArgoCdEntityStatus) => ReactElement;
+  children: (applications: ApplicationStatus[]) => ReactElement;
+}) {
   const { value: status, loading } = useArgoCdStatus(props.entityRef);
   if (loading || !status) {
     return <Progress />;
   }
   const notice = statusNotice(status);
-  if (notice || status.kind !== 'ok') {
-    return (
-      <Typography variant="body2" component="div">
-        {status.kind === 'unavailable' ? (
-          <StatusText tone="warning">{notice}</StatusText>
-        ) : (
-          notice
-        )}
-      </Typography>
-    );
+  if (notice !== undefined || status.kind !== 'ok') {
+    return props.notice(notice ?? '', status);
   }
+  return props.children(status.applications);
+}
+
+/** Sync and health per environment, as a table (the GitOps card). */
+export function ArgoCdStatusTable(props: { entityRef: string }) {
+  return (
+    <WithApplications
+      entityRef={props.entityRef}
+      notice={(text, status) => (
+        <Typography variant="body2" component="div">
+          {status.kind === 'unavailable' ? (
+            <StatusText tone="warning">{text}</StatusText>
+          ) : (
+            text
+          )}
+        </Typography>
+      )}
+    >
+      {applications => <ApplicationsTable applications={applications} />}
+    </WithApplications>
+  );
+}
+
+function ApplicationsTable(props: { applications: ApplicationStatus[] }) {
   return (
     <Table size="small" aria-label="Argo CD status by environment">
       <TableHead>
@@ -92,7 +116,7 @@ export function ArgoCdStatusTable(props: { entityRef: string }) {
         </TableRow>
       </TableHead>
       <TableBody>
-        {environmentRows(status.applications).flatMap(row =>
+        {environmentRows(props.applications).flatMap(row =>
           row.applications.length === 0
             ? [
                 <TableRow key={row.label}>
@@ -115,21 +139,24 @@ export function ArgoCdStatusTable(props: { entityRef: string }) {
 
 /** Health per environment on one line (the home page's service list). */
 export function ArgoCdStatusSummary(props: { entityRef: string }) {
-  const { value: status, loading } = useArgoCdStatus(props.entityRef);
-  if (loading || !status) {
-    return <Progress />;
-  }
-  const notice = statusNotice(status);
-  if (notice || status.kind !== 'ok') {
-    return (
-      <Typography variant="body2" color="textSecondary" component="span">
-        {notice}
-      </Typography>
-    );
-  }
+  return (
+    <WithApplications
+      entityRef={props.entityRef}
+      notice={text => (
+        <Typography variant="body2" color="textSecondary" component="span">
+          {text}
+        </Typography>
+      )}
+    >
+      {applications => <HealthLine applications={applications} />}
+    </WithApplications>
+  );
+}
+
+function HealthLine(props: { applications: ApplicationStatus[] }) {
   return (
     <span>
-      {environmentRows(status.applications).map(row => {
+      {environmentRows(props.applications).map(row => {
         const app = row.applications[0];
         return (
           <Tooltip
