@@ -87,13 +87,24 @@ export async function generateRepository(
   return count;
 }
 
-/** Whether the bare repository has the branch (loose or packed ref). */
-export function hasBranch(bare: string, branch: string): boolean {
-  if (fs.existsSync(path.join(bare, 'refs/heads', branch))) return true;
-  const packed = path.join(bare, 'packed-refs');
-  return (
-    fs.existsSync(packed) &&
-    fs.readFileSync(packed, 'utf8').includes(` refs/heads/${branch}\n`)
+/**
+ * Which of the branches the bare repository has (loose or packed refs),
+ * reading packed-refs once however many branches are asked for.
+ */
+export function presentBranches(bare: string, branches: string[]): string[] {
+  let packed: string | undefined;
+  const readPacked = () => {
+    try {
+      packed ??= fs.readFileSync(path.join(bare, 'packed-refs'), 'utf8');
+    } catch {
+      packed = '';
+    }
+    return packed;
+  };
+  return branches.filter(
+    branch =>
+      fs.existsSync(path.join(bare, 'refs/heads', branch)) ||
+      readPacked().includes(` refs/heads/${branch}\n`),
   );
 }
 

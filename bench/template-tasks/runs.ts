@@ -1,6 +1,7 @@
 import { ScaffolderHarness } from '@internal/gitops-check';
 import { percentile } from '../figures';
-import { changedFiles, hasBranch, serviceName, teamName } from './repository';
+import { BranchWatch } from './branchWatch';
+import { changedFiles, serviceName, teamName } from './repository';
 
 /** The templates the benchmark runs, by folder name. */
 export const TEMPLATES = [
@@ -108,21 +109,14 @@ function checkBranch(bare: string, run: Run): string | undefined {
  */
 async function timeRun(
   harness: ScaffolderHarness,
-  bare: string,
+  branches: BranchWatch,
   run: Run,
 ): Promise<{ ms?: number; problem?: string }> {
   const started = performance.now();
   let pushedMs: number | undefined;
-  let finished = false;
-  const watch = (async () => {
-    while (!finished && pushedMs === undefined) {
-      if (hasBranch(bare, run.branch)) {
-        pushedMs = performance.now() - started;
-      } else {
-        await new Promise(r => setTimeout(r, 5));
-      }
-    }
-  })();
+  branches.watch(run.branch, at => {
+    pushedMs = at - started;
+  });
   try {
     const result = await harness.runTask(run.template, run.values);
     if (result.status !== 'completed') {
@@ -133,17 +127,12 @@ async function timeRun(
   } catch (error) {
     return { problem: `${run.template}: ${(error as Error).message}` };
   } finally {
-    finished = true;
-    await watch;
-  }
-  if (pushedMs === undefined && hasBranch(bare, run.branch)) {
-    // Pushed between the last look and the task's end.
-    pushedMs = performance.now() - started;
+    branches.stop(run.branch);
   }
   const problem =
     pushedMs === undefined
       ? `${run.branch} was not pushed`
-      : checkBranch(bare, run);
+      : checkBranch(branches.bare, run);
   return problem ? { problem } : { ms: pushedMs };
 }
 
@@ -154,13 +143,14 @@ export async function timeRuns(
   runs: Run[],
   options: { atOnce?: boolean } = {},
 ) {
+  const branches = new BranchWatch(bare);
   const results = [];
   if (options.atOnce) {
     results.push(
-      ...(await Promise.all(runs.map(r => timeRun(harness, bare, r)))),
+      ...(await Promise.all(runs.map(r => timeRun(harness, branches, r)))),
     );
   } else {
-    for (const run of runs) results.push(await timeRun(harness, bare, run));
+    for (const run of runs) results.push(await timeRun(harness, branches, run));
   }
   const times = results.flatMap(r => (r.ms === undefined ? [] : [r.ms]));
   const at = (q: number) =>

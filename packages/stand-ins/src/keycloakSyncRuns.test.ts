@@ -1,6 +1,5 @@
-import { KeycloakOrgEntityProvider } from '@backstage-community/plugin-catalog-backend-module-keycloak';
-import { mockServices } from '@backstage/backend-test-utils';
 import { startKeycloakAdminStandIn } from './keycloakAdmin';
+import { keycloakOrgProvider } from './keycloak/orgProvider';
 import { recordMetrics } from './metricsRecorder';
 
 // The provider asks the global meter provider for its meter.
@@ -28,38 +27,12 @@ describe('portal.keycloak.sync.runs', () => {
       },
     });
     let sync: (() => Promise<void>) | undefined;
-    const [provider] = KeycloakOrgEntityProvider.fromConfig(
-      {
-        config: mockServices.rootConfig({
-          data: {
-            catalog: {
-              providers: {
-                keycloakOrg: {
-                  test: {
-                    baseUrl: keycloak.baseUrl,
-                    loginRealm: keycloak.loginRealm,
-                    realm: keycloak.realm,
-                    clientId: keycloak.clientId,
-                    clientSecret: keycloak.clientSecret,
-                  },
-                },
-              },
-            },
-          },
-        }),
-        logger: mockServices.logger.mock(),
-      },
-      {
-        schedule: {
-          run: async task => {
-            sync = () => task.fn(new AbortController().signal) as Promise<void>;
-          },
+    await keycloakOrgProvider(keycloak, {
+      schedule: {
+        run: async task => {
+          sync = () => task.fn(new AbortController().signal) as Promise<void>;
         },
       },
-    );
-    await provider.connect({
-      applyMutation: async () => {},
-      refresh: async () => {},
     });
     try {
       await sync!();

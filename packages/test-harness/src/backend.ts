@@ -13,6 +13,8 @@ export interface BackendProcess {
 
 /** A backend started by spawnBackend, which can also be made to crash. */
 export interface SpawnedBackend extends BackendProcess {
+  /** The backend's own process, e.g. to read its memory. */
+  pid: number;
   /** SIGKILL, as a crash or an OOM kill ends it: no shutdown hook runs. */
   kill(): Promise<void>;
 }
@@ -21,26 +23,29 @@ export interface BackendOptions {
   port: number;
   configFiles: string[];
   env?: NodeJS.ProcessEnv;
+  /** Another Backstage app's root (a benchmark's vanilla app); this repository's by default. */
+  root?: string;
 }
 
 /** Starts the backend the way `backstage-cli package start` does, without the file watcher. */
 export function spawnBackend(options: BackendOptions): SpawnedBackend {
+  const root = options.root ?? repoRoot;
   const args = [
     '--enable-source-maps',
     '--require',
     require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
-      paths: [repoRoot],
+      paths: [root],
     }),
     'src/index.ts',
     ...options.configFiles.flatMap(file => ['--config', file]),
   ];
   let output = '';
   const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: path.join(repoRoot, 'packages/backend'),
+    cwd: path.join(root, 'packages/backend'),
     env: {
       ...process.env,
       NODE_ENV: 'development',
-      ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
+      ESBK_TSCONFIG_PATH: path.join(root, 'tsconfig.json'),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,6 +57,7 @@ export function spawnBackend(options: BackendOptions): SpawnedBackend {
   );
   return {
     baseUrl: `http://127.0.0.1:${options.port}`,
+    pid: child.pid!,
     output: () => output,
     exited,
     async stop() {

@@ -33,7 +33,6 @@ export const permissionModulePortalPolicy = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         auditor: coreServices.auditor,
-        userInfo: coreServices.userInfo,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
@@ -53,7 +52,6 @@ export const permissionModulePortalPolicy = createBackendModule({
         const portalPolicy = new PortalPolicy({
           bindings,
           auditor: deps.auditor,
-          userInfo: deps.userInfo,
           telemetry: new PolicyTelemetry(deps.metrics, deps.tracing),
         });
         deps.policy.setPolicy(portalPolicy);

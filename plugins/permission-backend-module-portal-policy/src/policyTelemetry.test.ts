@@ -1,5 +1,5 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { tracingServiceMock } from '@backstage/backend-test-utils/alpha';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
@@ -23,12 +23,6 @@ function setup() {
   const policy = new PortalPolicy({
     bindings: [{ role: 'developer', groups: ['group:default/devs'] }],
     auditor,
-    userInfo: mockServices.userInfo.mock({
-      getUserInfo: async () => ({
-        userEntityRef: DEVELOPER,
-        ownershipEntityRefs: [DEVELOPER, 'group:default/devs'],
-      }),
-    }),
     telemetry: new PolicyTelemetry(recorder.meter, tracing),
   });
   const decide = (permission: Permission, signedIn = true) =>
@@ -37,7 +31,10 @@ function setup() {
       signedIn
         ? {
             credentials: mockCredentials.user(DEVELOPER),
-            info: { userEntityRef: DEVELOPER, ownershipEntityRefs: [] },
+            info: {
+              userEntityRef: DEVELOPER,
+              ownershipEntityRefs: [DEVELOPER, 'group:default/devs'],
+            },
           }
         : undefined,
     );

@@ -1,7 +1,6 @@
 import {
   AuditorService,
   BackstageUserInfo,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
@@ -36,7 +35,6 @@ export interface Evaluation {
 export interface PortalPolicyOptions {
   bindings: RoleBinding[];
   auditor: AuditorService;
-  userInfo: UserInfoService;
   /** Replaces the portal's roles; meant for tests of the role union. */
   roles?: RoleGrants;
   /** Metrics and a span per decision; none without it. */
@@ -51,7 +49,8 @@ const deny = (reason: string): Evaluation => ({
 
 /**
  * Role-based and default-deny: a user gets the union of the roles bound to
- * the groups in their Backstage token. Permissions no role grants, including
+ * the groups in their ownership references, as the permission backend
+ * resolved them for the request. Permissions no role grants, including
  * ones this policy has never heard of, and requests without a user are
  * denied. Every decision is written to the audit log.
  */
@@ -65,13 +64,11 @@ export class PortalPolicy implements PermissionPolicy {
   readonly #roles: RoleGrants;
   readonly #knownPermissions: ReadonlySet<string>;
   readonly #auditor: AuditorService;
-  readonly #userInfo: UserInfoService;
   readonly #telemetry?: PolicyTelemetry;
 
   constructor(options: PortalPolicyOptions) {
     this.#roles = options.roles ?? ROLES;
     this.#auditor = options.auditor;
-    this.#userInfo = options.userInfo;
     this.#telemetry = options.telemetry;
     this.#knownPermissions = new Set(
       [...this.#roles.values()].flatMap(grants => [...grants.keys()]),
@@ -103,9 +100,11 @@ export class PortalPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     const started = performance.now();
     const { permission } = request;
-    const info = user
-      ? await this.#userInfo.getUserInfo(user.credentials)
-      : undefined;
+    // The permission backend resolved the user's ownership references once
+    // for this request (from the auth backend, cached per token for a few
+    // seconds); deciding on exactly those keeps one source per request and
+    // adds no cache of ours that could outlive a membership change.
+    const info = user?.info;
     let evaluation = this.evaluate(permission.name, info);
     const { decision } = evaluation;
     // The permission backend fails the whole batch on a conditional answer

@@ -8,20 +8,25 @@ export interface KeycloakAdminStats {
   inFlight: number;
   /** Most requests in flight at once. */
   peakConcurrency: number;
-  /** Most requests that arrived within one wall-clock second. */
+  /** Most requests that arrived within any one second (a sliding window). */
   peakPerSecond: number;
-  /** Requests per second over the seconds between the first and last one. */
+  /** Requests per second from the first to the latest (over 1 s at least). */
   meanPerSecond: number;
+  /** When the first and the latest request arrived (epoch ms), if any did. */
+  firstAt?: number;
+  lastAt?: number;
 }
 
 /** Bounds what is kept, however long the stand-in runs. */
 const REQUEST_LOG_LIMIT = 10_000;
-const SECONDS_KEPT = 3_600;
 
 /** Requests per second, peak concurrency and the recent request log. */
 export function recorder() {
   let stats: KeycloakAdminStats;
-  let perSecond = new Map<number, number>();
+  // Arrival times from `oldest` on are the last second's requests; the
+  // older ones are dropped in batches, so memory stays at the peak rate.
+  let window: number[] = [];
+  let oldest = 0;
   let inFlight = 0;
   const requests: string[] = [];
   const reset = () => {
@@ -33,7 +38,8 @@ export function recorder() {
       peakPerSecond: 0,
       meanPerSecond: 0,
     };
-    perSecond = new Map();
+    window = [];
+    oldest = 0;
   };
   reset();
   return {
@@ -45,11 +51,19 @@ export function recorder() {
         requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
       }
       inFlight++;
+      const now = Date.now();
+      stats.lastAt = now;
+      stats.firstAt ??= now;
       stats.peakConcurrency = Math.max(stats.peakConcurrency, inFlight);
-      const second = Math.floor(Date.now() / 1000);
-      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
-      if (perSecond.size > SECONDS_KEPT) {
-        perSecond.delete(perSecond.keys().next().value!);
+      window.push(now);
+      while (window[oldest] <= now - 1000) oldest++;
+      stats.peakPerSecond = Math.max(
+        stats.peakPerSecond,
+        window.length - oldest,
+      );
+      if (oldest > 1024) {
+        window = window.slice(oldest);
+        oldest = 0;
       }
     },
     finished: () => inFlight--,
@@ -58,16 +72,12 @@ export function recorder() {
       stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
     },
     snapshot(): KeycloakAdminStats {
-      const seconds = [...perSecond.keys()];
-      const span = seconds.length
-        ? Math.max(...seconds) - Math.min(...seconds) + 1
-        : 1;
+      const seconds = ((stats.lastAt ?? 0) - (stats.firstAt ?? 0)) / 1000;
       return {
         ...stats,
         byKind: { ...stats.byKind },
         inFlight,
-        peakPerSecond: Math.max(0, ...perSecond.values()),
-        meanPerSecond: stats.requests / span,
+        meanPerSecond: stats.requests / Math.max(1, seconds),
       };
     },
   };

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { GitopsConfig } from '../config';
 import { GitAuth, GitCommandError, runGit } from '../git/git';
 import { Change, parseNameStatus } from '../git/changes';
-import { catFiles } from './catFiles';
+import { catFiles, pathTypes } from './catFiles';
 import { SerialQueue } from './serialQueue';
 import { Worktree } from './Worktree';
+import { enableWorktreeConfig } from './worktreeConfig';
 
 /** Where the mirror keeps the last fetched tip of a remote branch. */
 const REMOTE_REFS = 'refs/gitops/remote';
@@ -22,6 +23,11 @@ const REMOTE_REFS = 'refs/gitops/remote';
 export class GitOpsRepository {
   readonly #config: GitopsConfig;
   readonly #auth?: GitAuth;
+  /**
+   * Serializes what writes the mirror's shared state: fetches (refs,
+   * packs, `worktree prune`) and `worktree add`. Reading at a commit and
+   * everything in a task's own worktree run outside it, in parallel.
+   */
   readonly #queue = new SerialQueue();
   #ready?: Promise<void>;
 
@@ -72,6 +78,7 @@ export class GitOpsRepository {
         await fs.mkdir(this.gitDir, { recursive: true });
         await runGit(['init', '--bare', '--quiet', this.gitDir]);
       }
+      await enableWorktreeConfig(args => this.git(args));
     })().catch(error => {
       this.#ready = undefined;
       throw error;
@@ -82,9 +89,13 @@ export class GitOpsRepository {
   /**
    * Fetches the base branch (only what is new since the last fetch) and
    * returns its commit. Worktrees of finished tasks are pruned on the way.
+   *
+   * Callers that come while a fetch waits in the queue share it (it starts
+   * after they called, so it sees every push they can know of): tasks
+   * started together cost one fetch, not one each in a row.
    */
   fetch(): Promise<string> {
-    return this.#queue.run(async () => {
+    return this.#queue.runShared('fetch', async () => {
       await this.#init();
       const base = this.#config.baseBranch;
       await this.remoteGit([
@@ -111,19 +122,22 @@ export class GitOpsRepository {
    * Fetches a branch of the remote; its tip commit, or undefined when the
    * remote has no such branch.
    */
-  fetchBranch(branch: string): Promise<string | undefined> {
+  async fetchBranch(branch: string): Promise<string | undefined> {
+    await this.#init();
+    // Asking the remote writes nothing here: no need to wait for the queue.
+    const { stdout } = await this.remoteGit([
+      'ls-remote',
+      '--heads',
+      '--',
+      this.#config.repoUrl,
+      `refs/heads/${branch}`,
+    ]);
+    const tip = stdout.split(/\s+/)[0];
+    const ref = `${REMOTE_REFS}/${branch}`;
+    if (!tip && !(await this.resolve(ref))) return undefined;
     return this.#queue.run(async () => {
-      await this.#init();
-      const { stdout } = await this.remoteGit([
-        'ls-remote',
-        '--heads',
-        '--',
-        this.#config.repoUrl,
-        `refs/heads/${branch}`,
-      ]);
-      const tip = stdout.split(/\s+/)[0];
       if (!tip) {
-        await this.git(['update-ref', '-d', `${REMOTE_REFS}/${branch}`]);
+        await this.git(['update-ref', '-d', ref]);
         return undefined;
       }
       await this.remoteGit([
@@ -133,7 +147,7 @@ export class GitOpsRepository {
         '--no-write-fetch-head',
         '--',
         this.#config.repoUrl,
-        `+refs/heads/${branch}:${REMOTE_REFS}/${branch}`,
+        `+refs/heads/${branch}:${ref}`,
       ]);
       return tip;
     });
@@ -168,14 +182,6 @@ export class GitOpsRepository {
     );
   }
 
-  /** Whether a path (file or folder) exists at a commit. */
-  async exists(commit: string, repoPath: string): Promise<boolean> {
-    return this.git(['cat-file', '-e', `${commit}:${repoPath}`]).then(
-      () => true,
-      () => false,
-    );
-  }
-
   /** The content of a file at a commit, or undefined when there is none. */
   async readFile(
     commit: string,
@@ -189,16 +195,12 @@ export class GitOpsRepository {
     return catFiles(this.gitDir, commit, paths);
   }
 
-  /** The names in a folder at a commit, or undefined when it is no folder. */
-  async listDirectory(
-    commit: string,
-    repoPath: string,
-  ): Promise<string[] | undefined> {
-    const args = ['ls-tree', '-z', '--name-only', `${commit}:${repoPath}`];
-    return this.git(args).then(
-      ({ stdout }) => stdout.split('\0').filter(Boolean),
-      () => undefined,
-    );
+  /**
+   * What each path is at a commit (`tree`, `blob`), from one git process;
+   * missing paths are left out.
+   */
+  pathTypes(commit: string, paths: string[]): Promise<Map<string, string>> {
+    return pathTypes(this.gitDir, commit, paths);
   }
 
   /** Every file at a commit, optionally under some paths. */
@@ -274,12 +276,12 @@ export class GitOpsRepository {
    * (a cone-mode sparse checkout with a sparse index), or everything when
    * none are.
    */
-  createWorktree(
+  async createWorktree(
     directory: string,
     commit: string,
     folders: string[],
   ): Promise<Worktree> {
-    return this.#queue.run(async () => {
+    await this.#queue.run(async () => {
       await this.#init();
       await this.git([
         'worktree',
@@ -290,7 +292,9 @@ export class GitOpsRepository {
         directory,
         commit,
       ]);
-      return Worktree.checkout(directory, commit, folders);
     });
+    // Checking out writes only the new worktree's own config, index and
+    // files (per-worktree config is on, see #init): outside the queue.
+    return Worktree.checkout(directory, commit, folders);
   }
 }

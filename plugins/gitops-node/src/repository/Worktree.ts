@@ -83,24 +83,18 @@ export class Worktree {
       .catch(() => false);
     if (!isWorktree) return undefined;
     const git = (args: string[]) => runGit(args, { cwd: root });
-    const base = (
-      await git(['rev-parse', '--verify', BASE_REF]).catch(() =>
+    const [base, sparse] = await Promise.all([
+      git(['rev-parse', '--verify', BASE_REF]).catch(() =>
         git(['rev-parse', 'HEAD']),
-      )
-    ).stdout.trim();
-    const sparse = (
-      await git(['config', '--get', 'core.sparseCheckout']).catch(() => ({
-        stdout: '',
-      }))
-    ).stdout.trim();
-    const folders =
-      sparse === 'true'
-        ? (await git(['sparse-checkout', 'list'])).stdout
-            .split('\n')
-            .map(line => line.trim())
-            .filter(Boolean)
-        : [];
-    return new Worktree(root, base, folders);
+      ),
+      // Fails when the worktree is not sparse: everything is checked out.
+      git(['sparse-checkout', 'list']).catch(() => ({ stdout: '' })),
+    ]);
+    const folders = sparse.stdout
+      .split('\n')
+      .map(line => line.trim())
+      .filter(Boolean);
+    return new Worktree(root, base.stdout.trim(), folders);
   }
 
   #git(args: string[], env?: NodeJS.ProcessEnv) {

@@ -7,10 +7,17 @@ import {
 } from '../git/git';
 import { traceGitCommand } from '../git/gitSpan';
 
-/** `git cat-file --batch` on a git directory: stdin in, all of stdout back. */
-function runBatch(gitDir: string, input: string): Promise<Buffer> {
+/**
+ * `git cat-file --batch` (or `--batch-check`) on a git directory: stdin in,
+ * all of stdout back.
+ */
+function runBatch(
+  gitDir: string,
+  input: string,
+  mode: '--batch' | '--batch-check' = '--batch',
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [`--git-dir=${gitDir}`, 'cat-file', '--batch'], {
+    const child = spawn('git', [`--git-dir=${gitDir}`, 'cat-file', mode], {
       env: gitEnvironment({}),
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: GIT_TIMEOUT_MS,
@@ -74,5 +81,34 @@ export function catFiles(
       at += size + 1;
     }
     return files;
+  });
+}
+
+/** "<oid> <type> <size>": what `--batch-check` prints for an object found. */
+const FOUND = /^[0-9a-f]{40,64} (\S+) \d+$/;
+
+/**
+ * What each path is at one commit (`tree` for a folder, `blob` for a file),
+ * from one `git cat-file --batch-check` process however many paths; paths
+ * that do not exist are left out. Paths must hold no newline, as for
+ * {@link catFiles}.
+ */
+export function pathTypes(
+  gitDir: string,
+  commit: string,
+  paths: string[],
+): Promise<Map<string, string>> {
+  if (paths.length === 0) return Promise.resolve(new Map());
+  const input = paths.map(path => `${commit}:${path}\n`).join('');
+  return traceGitCommand('cat-file', async () => {
+    const lines = (await runBatch(gitDir, input, '--batch-check'))
+      .toString('utf8')
+      .split('\n');
+    const types = new Map<string, string>();
+    for (const [i, path] of paths.entries()) {
+      const type = FOUND.exec(lines[i] ?? '')?.[1];
+      if (type) types.set(path, type);
+    }
+    return types;
   });
 }

@@ -27,19 +27,18 @@ function alreadyExists(repoPath: string): string {
     : `${repoPath} already exists`;
 }
 
+/** What each path is at the base commit (`tree`, `blob`; missing: none). */
+type PathTypes = Map<string, string>;
+
 /**
  * The folders to check out: each declared path, or the folder of a path
  * that is a file at the base commit.
  */
-async function sparseFolders(
-  repository: GitOpsRepository,
-  base: string,
-  paths: string[],
-): Promise<string[]> {
+function sparseFolders(types: PathTypes, paths: string[]): string[] {
   const folders = new Set<string>();
   for (const p of paths) {
-    const isFolder = (await repository.listDirectory(base, p)) !== undefined;
-    const isFile = !isFolder && (await repository.exists(base, p));
+    const type = types.get(p);
+    const isFile = type !== undefined && type !== 'tree';
     const folder = isFile ? path.posix.dirname(p) : p;
     if (folder !== '.') folders.add(folder);
   }
@@ -47,26 +46,20 @@ async function sparseFolders(
 }
 
 /** Checks mustNotExist and mustExist against the base commit. */
-async function checkPaths(
+function checkPaths(
   repository: GitOpsRepository,
   base: string,
-  mustNotExist: string[],
-  mustExist: string[],
+  types: PathTypes,
+  check: { mustNotExist: string[]; mustExist: string[] },
 ) {
   const at = `${repository.config.baseBranch} at ${base.slice(0, 12)}`;
-  const conflicts: string[] = [];
-  for (const p of mustNotExist) {
-    if (await repository.exists(base, p)) conflicts.push(p);
-  }
+  const conflicts = check.mustNotExist.filter(p => types.has(p));
   if (conflicts.length > 0) {
     throw new ConflictError(
       `${conflicts.map(alreadyExists).join('; ')} (GitOps repository ${at})`,
     );
   }
-  const missing: string[] = [];
-  for (const p of mustExist) {
-    if (!(await repository.exists(base, p))) missing.push(p);
-  }
+  const missing = check.mustExist.filter(p => !types.has(p));
   if (missing.length > 0) {
     throw new InputError(
       `${missing.join(', ')} must exist in the GitOps repository but ${
@@ -126,13 +119,12 @@ export async function fetchWorktree(
       }`,
     );
   }
-  // Checked against the mirror, so a refusal writes nothing.
-  await checkPaths(repository, base, mustNotExist, mustExist);
-  const folders = await sparseFolders(repository, base, [
-    ...mustExist,
-    ...mustNotExist,
-    ...paths,
-  ]);
+  // Checked against the mirror, so a refusal writes nothing; one git
+  // process for every path.
+  const declared = [...mustExist, ...mustNotExist, ...paths];
+  const types = await repository.pathTypes(base, [...new Set(declared)]);
+  checkPaths(repository, base, types, { mustNotExist, mustExist });
+  const folders = sparseFolders(types, declared);
   if (existing) {
     await fs.rmdir(destination);
   }

@@ -1,53 +1,28 @@
-import {
-  configApiRef,
-  createComponentExtension,
-  useApi,
-} from '@backstage/core-plugin-api';
-import { convertLegacyPlugin } from '@backstage/core-compat-api';
-import { convertLegacyEntityCardExtension } from '@backstage/plugin-catalog-react/alpha';
-import {
-  argocdPlugin,
-  EntityArgoCDOverviewCard,
-  isArgocdAvailable,
-} from '@roadiehq/backstage-plugin-argo-cd';
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isArgocdAvailable } from '@roadiehq/backstage-plugin-argo-cd';
 
 /**
- * Roadie's card, where an Argo CD instance is configured; elsewhere (the
- * embedded default) nothing, since the GitOps card already says plainly
- * that Argo CD is not configured.
- */
-function OverviewCardWhenConfigured() {
-  const methods = useApi(configApiRef).getOptionalConfigArray(
-    'argocd.appLocatorMethods',
-  );
-  const configured = (methods ?? []).some(
-    method => (method.getOptionalConfigArray('instances') ?? []).length > 0,
-  );
-  return configured ? <EntityArgoCDOverviewCard /> : null;
-}
-
-const ArgocdOverviewCard = argocdPlugin.provide(
-  createComponentExtension({
-    name: 'EntityArgoCDOverviewCardWhenConfigured',
-    component: { sync: OverviewCardWhenConfigured },
-  }),
-);
-
-/**
+ * Roadie's Argo CD overview card on entities that name an Argo CD app.
+ *
  * Roadie's Argo CD plugin ships its new-frontend-system variant against an
- * older frontend API than this app runs, so the legacy plugin is wrapped with
- * the compat helpers instead (and excluded from package discovery in
- * app-config.yaml). With `argocd.appLocatorMethods` set, as every
- * app-config does, the card reads Argo CD only through the portal's argocd
- * backend plugin (`/api/argocd`, plugins/argocd-backend): read-only, behind
- * the argocd.application.read permission, with the Argo CD token kept in
- * the backend.
+ * older frontend API than this app runs, so it is excluded from package
+ * discovery (app-config.yaml) and wired here instead. Only the entity filter
+ * (a plain annotation check) is imported eagerly: the card, Roadie's API
+ * client and the io-ts/fp-ts runtime it validates responses with load with
+ * the card (./ArgocdOverviewCard), not with every page of the portal.
  */
-export const argocdFeature = convertLegacyPlugin(argocdPlugin, {
-  extensions: [
-    convertLegacyEntityCardExtension(ArgocdOverviewCard, {
-      name: 'overview',
-      filter: isArgocdAvailable,
-    }),
-  ],
+const overviewCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    filter: isArgocdAvailable,
+    loader: () =>
+      import('./ArgocdOverviewCard').then(m => <m.ArgocdOverviewCard />),
+  },
+});
+
+export const argocdFeature = createFrontendPlugin({
+  pluginId: 'argocd',
+  title: 'Argo CD',
+  extensions: [overviewCard],
 });
