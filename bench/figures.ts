@@ -47,3 +47,18 @@ export function sizes(
   if (given.length > 0) return given;
   return quick ? defaults.quick : defaults.full;
 }
+
+/**
+ * Runs a benchmark's (or the runner's) entry and exits with its code, 0 by
+ * default, or 1 on an error: stopped backends and pools may leave timers
+ * behind once the figures are out, and they must not keep the process up.
+ */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    code => process.exit(code ?? 0),
+    error => {
+      process.stderr.write(`${error?.stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, stopTree } from '@internal/test-harness';
-import { Figure } from './figures';
+import { Figure, runMain } from './figures';
 
 const BENCH_DIR = path.join(repoRoot, 'bench');
 const OUT_DIR = path.join(repoRoot, '.scratch', 'bench');
@@ -233,10 +233,4 @@ async function main(): Promise<number> {
   return outcomes.every(o => o.ok) ? 0 : 1;
 }
 
-main().then(
-  code => process.exit(code),
-  error => {
-    process.stderr.write(`${error.stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

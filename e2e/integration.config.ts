@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './support/chromium';
+import { chromiumLaunchOptions } from '@internal/test-harness';
 
 /** The real backend against a throwaway PostgreSQL 15 cluster and SQLite. */
 export default defineConfig({
@@ -10,5 +10,5 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: '../.scratch/integration-results',
   // The sign-in tests play the app's popup flow in a real browser.
-  use: { launchOptions: chromiumLaunchOptions },
+  use: { launchOptions: chromiumLaunchOptions() },
 });

@@ -5,8 +5,8 @@
  * page and for the catalog page of a signed-in user. Used by measure.ts on
  * the production bundle the backend's app plugin serves.
  */
-import { execSync } from 'node:child_process';
 import { Browser, BrowserContext, Page, chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '@internal/test-harness';
 
 /** No request in flight for this long counts as network idle. */
 const QUIET_MS = 1_500;
@@ -32,21 +32,9 @@ export interface FirstLoadTarget {
   signIn(page: Page): Promise<void>;
 }
 
-/** Debian's Chromium; Playwright's own browser download is out of reach. */
+/** Debian's Chromium, launched as every Playwright suite here launches it. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath:
-      process.env.CHROMIUM_PATH ??
-      execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 /**

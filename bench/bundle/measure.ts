@@ -35,7 +35,7 @@ import {
   startKubernetesStandIn,
   startOidcIssuer,
 } from '@internal/stand-ins';
-import { Figure, quick, writeFigures } from '../figures';
+import { Figure, quick, writeFigures, runMain } from '../figures';
 import {
   FirstLoad,
   FirstLoadTarget,
@@ -465,10 +465,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    process.stderr.write(`${error.stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, startPostgres } from '@internal/test-harness';
-import { Figure, quick, sizes, writeFigures } from '../figures';
+import { Figure, quick, sizes, writeFigures, runMain } from '../figures';
 import {
   RunningApp,
   VANILLA_ROOT,
@@ -185,10 +185,4 @@ async function main() {
   if (failed || !withVanilla) process.exitCode = 1;
 }
 
-main().then(
-  () => process.exit(),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

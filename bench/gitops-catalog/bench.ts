@@ -40,6 +40,7 @@ import {
 } from '@internal/plugin-gitops-node';
 import { knex } from 'knex';
 import { commit, generate, serviceFiles, serviceName } from './repository';
+import { runMain } from '../figures';
 
 const SECRET = 'bench-webhook-secret';
 
@@ -249,11 +250,4 @@ async function main() {
   }
 }
 
-main().then(
-  // Stopped test backends may leave timers behind; the figures are out.
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

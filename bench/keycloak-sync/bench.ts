@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { startKeycloakAdminStandIn } from '@internal/stand-ins';
 import { parse } from 'yaml';
-import { Figure, sizes, writeFigures } from '../figures';
+import { Figure, sizes, writeFigures, runMain } from '../figures';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -142,10 +142,4 @@ async function main() {
   writeFigures(figures);
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

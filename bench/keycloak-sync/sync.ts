@@ -5,6 +5,7 @@
  * JSON line: duration, what was committed, RSS before and at its peak.
  */
 import { syncOnce } from '@internal/stand-ins/src/keycloak/orgProvider';
+import { runMain } from '../figures';
 
 /** Often enough to catch the peak of a sync of a few seconds. */
 const SAMPLE_MS = 20;
@@ -34,10 +35,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -25,7 +25,7 @@ import { parsePolicyFile } from '@internal/permission-backend-module-portal-poli
 import { PortalPolicy } from '@internal/permission-backend-module-portal-policy/src/portalPolicy';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Figure, quick, writeFigures } from '../figures';
+import { Figure, quick, writeFigures, runMain } from '../figures';
 import { benchCatalog } from './catalog';
 import { POLICY_FILE, USERS, stats } from './users';
 
@@ -118,10 +118,4 @@ async function main() {
   writeFigures(figures);
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

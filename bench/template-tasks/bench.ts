@@ -27,7 +27,7 @@ import {
   startHarness,
   templatesDir,
 } from '@internal/gitops-check';
-import { Figure, quick, sizes, writeFigures } from '../figures';
+import { Figure, quick, sizes, writeFigures, runMain } from '../figures';
 import { generateRepository } from './repository';
 import { deployService, otherTemplates, timeRuns, TEMPLATES } from './runs';
 
@@ -161,7 +161,4 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

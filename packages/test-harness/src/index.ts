@@ -36,3 +36,4 @@ export type {
 } from './bundle';
 export { fastImport, initBareRepository, packRepository } from './fastImport';
 export type { FastImportCommit } from './fastImport';
+export { chromiumLaunchOptions } from './chromium';
