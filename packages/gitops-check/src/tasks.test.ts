@@ -52,11 +52,7 @@ describe('templates as real tasks', () => {
     bare = await seedRepository(path.join(root, 'git'), 'gitops.git', seed);
     server = await startGitHttpServer({ root: path.join(root, 'git') });
     harness = await startHarness({
-      config: gitopsConfig(
-        server.url('gitops.git'),
-        DEFAULT_PLATFORM_OPTIONS,
-        path.join(root, 'mirror'),
-      ),
+      config: gitopsConfig(server.url('gitops.git'), DEFAULT_PLATFORM_OPTIONS),
       templateDirs: [path.join(templatesDir, 'deploy-service')],
     });
   });

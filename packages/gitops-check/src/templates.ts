@@ -173,13 +173,11 @@ function allowsClusterScoped(templateDir: string): boolean {
 export function gitopsConfig(
   repoUrl: string,
   platform: PlatformOptions,
-  mirrorDirectory?: string,
 ): JsonObject {
   return {
     backend: { baseUrl: 'http://localhost:7007' },
     gitops: {
       repoUrl,
-      ...(mirrorDirectory ? { mirrorDirectory } : {}),
       provider: 'git',
       baseBranch: 'main',
       argocdNamespace: platform.argocdNamespace,
@@ -417,13 +415,8 @@ export async function checkTemplates(
   const gitRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-check-'));
   const server = await startGitHttpServer({ root: gitRoot, port: 0 });
   const platform = options.platform ?? DEFAULT_PLATFORM_OPTIONS;
-  // Its own mirror, not the default one per repository URL under the
-  // temporary folder: a loopback port is reused from run to run, and a
-  // mirror left by another run (or in use by another process) must not be
-  // what this check fetches into.
-  const mirror = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-check-mirror-'));
   const harness = await startHarness({
-    config: gitopsConfig(server.url(`${REPO_NAME}.git`), platform, mirror),
+    config: gitopsConfig(server.url(`${REPO_NAME}.git`), platform),
   });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-seed-'));
   const seed = async (tree: Map<string, string>) => {
@@ -486,9 +479,8 @@ export async function checkTemplates(
   } finally {
     await harness.stop();
     await server.stop();
-    for (const dir of [gitRoot, scratch, mirror]) {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    fs.rmSync(gitRoot, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
   return results;
 }
