@@ -274,6 +274,8 @@ test.describe('start-up checks', () => {
     GITOPS_GIT_HOST: '127.0.0.1:1',
     GITOPS_GIT_USERNAME: 'portal',
     GITOPS_GIT_PASSWORD: 'integration-git-password',
+    TEMPLATES_LOCATION_URL:
+      'http://127.0.0.1:1/platform/developer-portal/src/branch/main/templates/catalog-info.yaml',
     GITOPS_WEBHOOK_SECRET: 'integration-webhook-secret',
   });
 
