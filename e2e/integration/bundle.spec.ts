@@ -44,7 +44,8 @@ import { popupSignIn } from '../support/oidcSignIn';
  * NODE_ENV=production, as uid 1001 in group 0 with the bundle read-only to
  * it) against a real PostgreSQL 15, the loopback OIDC issuer and a Keycloak
  * admin API stand-in. The only config besides the image's is the listen
- * address, since production listens on 0.0.0.0:7007.
+ * address, since production listens on 0.0.0.0:7007, and the plain-HTTP
+ * address of the Gitea stand-in the templates are read from.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -197,6 +198,17 @@ test.beforeAll(async () => {
     'app-config.production.yaml',
     writeConfig(dir, 'listen.json', {
       backend: { listen: { port, host: '127.0.0.1' } },
+      // The stand-in speaks plain HTTP; a real Gitea host is read over
+      // HTTPS, the integration's default for GITOPS_GIT_HOST.
+      integrations: {
+        gitea: [
+          {
+            host: templates.host,
+            baseUrl: templates.url,
+            password: GIT_PASSWORD,
+          },
+        ],
+      },
     }),
   ];
 
