@@ -56,6 +56,12 @@ async function started(backend: SpawnedBackend, dir: string) {
   }
 }
 
+/** A loopback port of its own and the shared PostgreSQL, for either app. */
+function listenOn(port: number, pg: PostgresCluster) {
+  const listen = listenConfig(port);
+  return { ...listen, backend: { ...listen.backend, database: database(pg) } };
+}
+
 /**
  * The portal backend from source (as `yarn start` runs it) on `pg`, its
  * own org and templates, plus the components; people sign in through the
@@ -67,13 +73,11 @@ export async function startPortal(
   components: string,
 ): Promise<RunningApp> {
   const port = await freePort();
-  const listen = listenConfig(port);
   const issuer = await startOidcIssuer({
     redirectUris: [keycloakRedirectUri(`http://127.0.0.1:${port}`)],
   });
   const config = writeConfig(dir, 'portal.json', {
-    ...listen,
-    backend: { ...listen.backend, database: database(pg) },
+    ...listenOn(port, pg),
     auth: {
       session: { secret: 'catalog-bench-session-secret' },
       providers: { keycloak: keycloakProviderConfig(issuer) },
@@ -138,10 +142,8 @@ export async function startVanilla(
   components: string,
 ): Promise<RunningApp> {
   const port = await freePort();
-  const listen = listenConfig(port);
   const config = writeConfig(dir, 'vanilla.json', {
-    ...listen,
-    backend: { ...listen.backend, database: database(pg) },
+    ...listenOn(port, pg),
     catalog: { locations: [componentsLocation(components)] },
   });
   const backend = spawnBackend({

@@ -356,15 +356,21 @@ spec:
     ]);
   });
 
+  /** Two replicas' providers: a mirror each, one shared provider store. */
+  const twoReplicas = () =>
+    Promise.all(
+      ['a', 'b'].map(replica =>
+        connectProvider(
+          repo.config({
+            mirrorDirectory: `${repo.config().mirrorDirectory}-${replica}`,
+          }),
+          store,
+        ),
+      ),
+    );
+
   it('on two replicas, one diffs from what the other applied: an entity added on one and removed on the other goes', async () => {
-    const a = await connectProvider(
-      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-a` }),
-      store,
-    );
-    const b = await connectProvider(
-      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-b` }),
-      store,
-    );
+    const [a, b] = await twoReplicas();
     expect(await b.provider.refresh()).toMatchObject({ kind: 'full' });
     expect(await a.provider.refresh()).toMatchObject({
       kind: 'full',
@@ -405,14 +411,7 @@ spec:
   });
 
   it('after a run that died between changing the catalog and recording it, the next run on any replica applies a full mutation', async () => {
-    const a = await connectProvider(
-      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-a` }),
-      store,
-    );
-    const b = await connectProvider(
-      repo.config({ mirrorDirectory: `${repo.config().mirrorDirectory}-b` }),
-      store,
-    );
+    const [a, b] = await twoReplicas();
     await a.provider.refresh();
     await b.provider.refresh();
     await repo.push({ files: serviceFiles('team-payments', 'ephemeral') });
